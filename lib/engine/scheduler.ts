@@ -1,0 +1,296 @@
+/**
+ * Runs graph x items as one DAG of nodes. A node starts as soon as its needs
+ * succeeded, within a global concurrency limit and named resource limits, the
+ * node with the longest remaining path first. A failed node blocks its
+ * descendants; everything else goes on unless fail-fast is set. It draws
+ * nothing: it emits events and writes records through the injected recorder.
+ */
+import { setMaxListeners } from 'node:events';
+import PQueue from 'p-queue';
+import { runAttempts, type AttemptHost, type Outcome } from './attempts.js';
+import { EngineError, toErrorInfo } from './errors.js';
+import type { RunStatus } from './events.js';
+import { hash, stableStringify } from './fingerprint.js';
+import type { Graph } from './graph.js';
+import { expandNodes, type Node } from './nodes.js';
+import { normalizeOptions, type NormalOptions } from './normalize.js';
+import { RUN_ITEM, type NodeResult, type RunOptions, type RunResult } from './options.js';
+import type { TaskRecord } from './recorder.js';
+import { emptyCounts, isSuccess, type EndStatus } from './status.js';
+
+export async function runGraph<C>(graph: Graph<C>, options: RunOptions<C>): Promise<RunResult> {
+  const opts = normalizeOptions(graph, options);
+  const nodes = expandNodes(graph, opts);
+  await loadPriors(nodes, opts);
+  checkExternalNeeds(nodes);
+  return new Scheduler(graph, nodes, opts).run();
+}
+
+async function loadPriors<C>(nodes: Node<C>[], opts: NormalOptions<C>): Promise<void> {
+  const items = new Set<string>();
+  for (const n of nodes) {
+    items.add(n.item);
+    for (const e of n.external) items.add(e.item);
+  }
+  const records = new Map(
+    await Promise.all([...items].map(async (item) => [item, await opts.recorder.load(item)] as const)),
+  );
+  const assign = (n: Node<C>) => {
+    n.prior = records.get(n.item)?.tasks[n.task.id];
+  };
+  for (const n of nodes) {
+    assign(n);
+    n.external.forEach(assign);
+  }
+}
+
+/** A target run without its deps reads its needs' outputs from records: they must be there. */
+function checkExternalNeeds<C>(nodes: Node<C>[]): void {
+  for (const node of nodes) {
+    const missing = node.external.filter((e) => !(e.prior && isSuccess(e.prior.status)));
+    if (missing.length > 0) {
+      const list = missing.map((e) => `"${e.task.id}" (${e.prior?.status ?? 'never run'})`).join(', ');
+      throw new EngineError(
+        'NEEDS_NOT_DONE',
+        `task "${node.task.id}" of ${node.item} needs ${list}, not done yet; run them first, or add --with-deps to run them now`,
+        missing.map((e) => e.task.id),
+      );
+    }
+    for (const e of node.external) {
+      e.fp = e.prior!.fingerprint;
+      e.output = e.prior!.output;
+      e.outHash = outputHash(e.output);
+    }
+  }
+}
+
+class Scheduler<C> implements AttemptHost<Node<C>> {
+  private readonly stopCtl = new AbortController();
+  readonly stop = this.stopCtl.signal;
+  readonly clock;
+  readonly random;
+  private readonly global: PQueue;
+  private readonly resourceQueues = new Map<string, PQueue>();
+  private readonly results = new Map<string, NodeResult>();
+  private readonly counts = emptyCounts();
+  /** Writes nobody awaits (running, retrying, blocked): awaited at the end of the run. */
+  private readonly writes: Promise<void>[] = [];
+  /** Running attempts to reject when the run stops. */
+  private readonly stopWatchers = new Set<(reason: unknown) => void>();
+  private ended = 0;
+  private cancelledByUser = false;
+  private finish!: () => void;
+
+  constructor(
+    private readonly graph: Graph<C>,
+    private readonly nodes: Node<C>[],
+    private readonly opts: NormalOptions<C>,
+  ) {
+    this.clock = opts.clock;
+    this.random = opts.random;
+    this.global = new PQueue({ concurrency: opts.concurrency });
+    // Tasks hand the stop signal to their child processes: one listener each is expected.
+    setMaxListeners(0, this.stopCtl.signal);
+    this.stopCtl.signal.addEventListener('abort', () => {
+      for (const watcher of [...this.stopWatchers]) watcher(this.stopCtl.signal.reason);
+    });
+    for (const [name, limit] of opts.resources) this.resourceQueues.set(name, new PQueue({ concurrency: limit }));
+  }
+
+  async run(): Promise<RunResult> {
+    const { clock, onEvent, signal } = this.opts;
+    const started = clock.now();
+    const items = [...new Set(this.nodes.map((n) => n.item))];
+    onEvent({ type: 'run-start', items, tasks: this.graph.tasks.map((t) => t.id) });
+    const finished = new Promise<void>((resolve) => (this.finish = resolve));
+    const onUserAbort = () => {
+      this.cancelledByUser = true;
+      this.stopCtl.abort(signal?.reason ?? new EngineError('CANCELLED', 'the run was cancelled'));
+    };
+    if (signal?.aborted) onUserAbort();
+    else signal?.addEventListener('abort', onUserAbort, { once: true });
+    if (this.nodes.length === 0) this.finish();
+    this.enqueueAll(this.nodes.filter((n) => n.waiting === 0));
+    await finished;
+    signal?.removeEventListener('abort', onUserAbort);
+    await Promise.all(this.writes);
+    const status: RunStatus = this.cancelledByUser ? 'cancelled' : this.counts.failed > 0 ? 'failed' : 'ok';
+    const durationMs = clock.now() - started;
+    onEvent({ type: 'run-end', status, counts: { ...this.counts }, durationMs });
+    return { status, counts: { ...this.counts }, durationMs, nodes: this.results };
+  }
+
+  /** p-queue starts a job at once when a slot is free, so a batch goes in longest path first. */
+  private enqueueAll(ready: Node<C>[]): void {
+    if (ready.length > 1) ready.sort((a, b) => b.rank - a.rank);
+    for (const node of ready) if (!node.end) this.enqueue(node);
+  }
+
+  private enqueue(node: Node<C>): void {
+    if (this.stopCtl.signal.aborted) {
+      this.cancel(node);
+      return;
+    }
+    const priority = node.rank;
+    let job = () => this.global.add(() => this.execute(node), { priority });
+    for (const name of [...(node.task.resources ?? [])].sort().reverse()) {
+      const queue = this.resourceQueues.get(name);
+      if (!queue) continue;
+      const inner = job;
+      job = () => queue.add(inner, { priority });
+    }
+    void job();
+  }
+
+  private async execute(node: Node<C>): Promise<void> {
+    if (this.stopCtl.signal.aborted) {
+      this.cancel(node);
+      return;
+    }
+    node.started = true;
+    const clock = this.clock;
+    const began = (node.began = clock.now());
+    const startedAt = (node.startedAt = new Date().toISOString());
+    try {
+      const own = node.task.fingerprint?.(node.ctx) ?? null;
+      node.fp = this.fingerprint(node, own instanceof Promise ? await own : own);
+    } catch (error) {
+      await this.conclude(node, { kind: 'failed', error, attempts: 0 }, began, startedAt);
+      return;
+    }
+    if (this.mayBeUpToDate(node) && (await this.stillDone(node))) {
+      const prior = node.prior!;
+      node.output = prior.output;
+      node.outHash = outputHash(prior.output);
+      const entry: TaskRecord = { ...prior, status: 'up-to-date', attempts: 0, durationMs: clock.now() - began };
+      delete entry.error;
+      await this.opts.recorder.update(node.item, node.task.id, entry);
+      this.end(node, 'up-to-date', entry);
+      return;
+    }
+    const needs: Record<string, unknown> = {};
+    for (const n of node.needs) needs[n.task.id] = n.output;
+    for (const n of node.external) needs[n.task.id] = n.output;
+    const outcome = await runAttempts(node.task, node.ctx, needs, node, this);
+    await this.conclude(node, outcome, began, startedAt);
+  }
+
+  /** An arrow, so attempts can hand it on unbound. */
+  readonly watchStop = (watcher: (reason: unknown) => void): (() => void) => {
+    this.stopWatchers.add(watcher);
+    return () => this.stopWatchers.delete(watcher);
+  };
+
+  onAttempt(node: Node<C>, attempt: number): void {
+    this.opts.recorder.beginAttempt?.(node.item, node.task.id, attempt);
+    this.opts.onEvent({ type: 'node-start', item: node.item, task: node.task.id, attempt });
+    this.writeLater(node, { status: 'running', attempts: attempt, startedAt: node.startedAt, durationMs: 0 });
+  }
+
+  onRetry(node: Node<C>, attempt: number, delayMs: number, error: unknown): void {
+    const info = toErrorInfo(error);
+    this.opts.onEvent({ type: 'node-retry', item: node.item, task: node.task.id, attempt, delayMs, error: info.message });
+    const durationMs = this.clock.now() - node.began;
+    this.writeLater(node, { status: 'retrying', attempts: attempt - 1, startedAt: node.startedAt, durationMs, error: info });
+  }
+
+  log(node: Node<C>, line: string): void {
+    this.opts.recorder.log(node.item, node.task.id, line);
+    this.opts.onEvent({ type: 'node-log', item: node.item, task: node.task.id, line });
+  }
+
+  private fingerprint(node: Node<C>, own: unknown): string {
+    let text = stableStringify(own);
+    for (const n of node.needs) text += `|${n.task.id}:${n.fp}:${n.outHash}`;
+    for (const n of node.external) text += `|${n.task.id}:${n.fp}:${n.outHash}`;
+    return hash(text);
+  }
+
+  /** Recorded as done with the same inputs, and not forced. */
+  private mayBeUpToDate(node: Node<C>): boolean {
+    const prior = node.prior;
+    return !!prior && isSuccess(prior.status) && prior.fingerprint === node.fp && !this.opts.isForced(node.task.id);
+  }
+
+  /** The task's own probe that its effect still exists. */
+  private async stillDone(node: Node<C>): Promise<boolean> {
+    if (!node.task.isDone) return true;
+    try {
+      return await node.task.isDone(node.ctx, node.prior!.output, this.stopCtl.signal);
+    } catch {
+      return false; // A probe that cannot tell means: run the task, which will say what is wrong.
+    }
+  }
+
+  private async conclude(node: Node<C>, outcome: Outcome, began: number, startedAt: string): Promise<void> {
+    const base = { attempts: outcome.attempts, startedAt, durationMs: this.opts.clock.now() - began };
+    if (outcome.kind === 'done') {
+      let output: unknown;
+      try {
+        output = jsonRoundTrip(outcome.output);
+      } catch (error) {
+        const bad = new EngineError('TASK_FAILED', `${node.task.id} returned an output that is not JSON-serialisable`, [], error);
+        return this.conclude(node, { kind: 'failed', error: bad, attempts: outcome.attempts }, began, startedAt);
+      }
+      node.output = output;
+      node.outHash = outputHash(output);
+      const entry: TaskRecord = { status: 'done', ...base, fingerprint: node.fp!, output };
+      await this.opts.recorder.update(node.item, node.task.id, entry);
+      this.end(node, 'done', entry);
+      return;
+    }
+    const status = outcome.kind;
+    const entry: TaskRecord = { status, ...base, error: toErrorInfo(outcome.error) };
+    await this.opts.recorder.update(node.item, node.task.id, entry);
+    this.end(node, status, entry);
+  }
+
+  private writeLater(node: Node<C>, entry: TaskRecord): void {
+    this.writes.push(this.opts.recorder.update(node.item, node.task.id, entry));
+  }
+
+  /** Ends a node that never started (cancelled before its turn, or blocked by a need). */
+  private cancel(node: Node<C>, status: 'cancelled' | 'blocked' = 'cancelled'): void {
+    if (node.end) return;
+    const entry: TaskRecord = { status, attempts: 0, durationMs: 0 };
+    this.writeLater(node, entry);
+    this.end(node, status, entry);
+  }
+
+  private end(node: Node<C>, status: EndStatus, entry: TaskRecord): void {
+    if (node.end) return;
+    node.end = status;
+    this.counts[status]++;
+    this.results.set(node.key, { item: node.item, task: node.task.id, status, record: entry });
+    this.opts.onEvent({
+      type: 'node-end',
+      item: node.item,
+      task: node.task.id,
+      status,
+      attempts: entry.attempts,
+      durationMs: entry.durationMs,
+      ...(entry.error ? { error: entry.error.message } : {}),
+    });
+    if (isSuccess(status)) {
+      this.enqueueAll(node.dependents.filter((d) => --d.waiting === 0));
+    } else if (status === 'failed' || status === 'blocked') {
+      if (status === 'failed' && this.opts.failFast && !this.stopCtl.signal.aborted) {
+        this.stopCtl.abort(new EngineError('CANCELLED', `stopped after ${node.key} failed (fail-fast)`));
+      }
+      for (const d of node.dependents) this.cancel(d, 'blocked');
+    } else {
+      for (const d of node.dependents) this.cancel(d, 'cancelled');
+    }
+    if (++this.ended === this.nodes.length) this.finish();
+  }
+}
+
+function outputHash(output: unknown): string {
+  return output === undefined ? '-' : hash(stableStringify(output));
+}
+
+function jsonRoundTrip(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+export { RUN_ITEM };
