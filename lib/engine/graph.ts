@@ -53,7 +53,11 @@ function validate<C>(tasks: readonly TaskDef<C, any>[]): string[] {
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const known = [...counts.keys()].join(', ');
   for (const t of tasks) {
-    for (const need of t.needs ?? []) {
+    const needs = t.needs ?? [];
+    for (const need of new Set(needs.filter((n, i) => needs.indexOf(n) !== i))) {
+      problems.push(`task "${t.id}" lists need "${need}" more than once`);
+    }
+    for (const need of new Set(needs)) {
       const dep = byId.get(need);
       if (!dep) {
         problems.push(`task "${t.id}" needs "${need}", which is not a task of this graph (tasks: ${known})`);

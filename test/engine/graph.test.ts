@@ -39,6 +39,10 @@ describe('defineGraph', () => {
     expect(problems).toContain('task "b" needs "nope", which is not a task of this graph (tasks: a, b)');
   });
 
+  it('names a need listed twice', () => {
+    expect(problemsOf([t('a'), t('b', ['a', 'a'])])).toEqual(['task "b" lists need "a" more than once']);
+  });
+
   it('reports every cycle as a path, all problems at once', () => {
     const problems = problemsOf([t('a', ['b']), t('b', ['a']), t('c', ['d']), t('d', ['e']), t('e', ['c']), t('s', ['s'])]);
     expect(problems).toEqual([
