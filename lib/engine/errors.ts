@@ -9,6 +9,7 @@ export type EngineErrorCode =
   | 'TIMEOUT'
   | 'CANCELLED'
   | 'TASK_FAILED'
+  | 'RECORD_FAILED'
   | 'BAD_OPTIONS';
 
 export interface TaskErrorOptions {

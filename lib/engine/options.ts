@@ -6,6 +6,7 @@
 import type { Clock } from './clock.js';
 import type { EventSink, RunStatus } from './events.js';
 import type { Recorder, TaskRecord } from './recorder.js';
+import type { ErrorInfo } from './errors.js';
 import type { EndStatus } from './status.js';
 
 export interface Item<C> {
@@ -63,4 +64,6 @@ export interface RunResult {
   durationMs: number;
   /** Keyed `<item>/<task>`. */
   nodes: Map<string, NodeResult>;
+  /** Record writes that failed (the run is then `failed`: its records may be stale). */
+  recordErrors: ErrorInfo[];
 }

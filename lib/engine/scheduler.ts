@@ -75,6 +75,8 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
   private readonly counts = emptyCounts();
   /** Writes nobody awaits (running, retrying, blocked): awaited at the end of the run. */
   private readonly writes: Promise<void>[] = [];
+  /** Record writes that failed; a run with any is `failed` (its records may be stale). */
+  private readonly recordErrors: unknown[] = [];
   /** Running attempts to reject when the run stops. */
   private readonly stopWatchers = new Set<(reason: unknown) => void>();
   private ended = 0;
@@ -114,10 +116,12 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
     await finished;
     signal?.removeEventListener('abort', onUserAbort);
     await Promise.all(this.writes);
-    const status: RunStatus = this.cancelledByUser ? 'cancelled' : this.counts.failed > 0 ? 'failed' : 'ok';
+    const failed = this.counts.failed > 0 || this.recordErrors.length > 0;
+    const status: RunStatus = this.cancelledByUser ? 'cancelled' : failed ? 'failed' : 'ok';
     const durationMs = clock.now() - started;
     onEvent({ type: 'run-end', status, counts: { ...this.counts }, durationMs });
-    return { status, counts: { ...this.counts }, durationMs, nodes: this.results };
+    const recordErrors = this.recordErrors.map(toErrorInfo);
+    return { status, counts: { ...this.counts }, durationMs, nodes: this.results, recordErrors };
   }
 
   /** p-queue starts a job at once when a slot is free, so a batch goes in longest path first. */
@@ -139,7 +143,8 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
       const inner = job;
       job = () => queue.add(inner, { priority });
     }
-    void job();
+    // execute() settles every node itself; this only guards against a bug there.
+    job().catch((error: unknown) => this.end(node, 'failed', failedEntry(error)));
   }
 
   private async execute(node: Node<C>): Promise<void> {
@@ -164,8 +169,7 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
       node.outHash = outputHash(prior.output);
       const entry: TaskRecord = { ...prior, status: 'up-to-date', attempts: 0, durationMs: clock.now() - began };
       delete entry.error;
-      await this.opts.recorder.update(node.item, node.task.id, entry);
-      this.end(node, 'up-to-date', entry);
+      await this.settle(node, 'up-to-date', entry);
       return;
     }
     const needs: Record<string, unknown> = {};
@@ -235,18 +239,36 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
       node.output = output;
       node.outHash = outputHash(output);
       const entry: TaskRecord = { status: 'done', ...base, fingerprint: node.fp!, output };
-      await this.opts.recorder.update(node.item, node.task.id, entry);
-      this.end(node, 'done', entry);
+      await this.settle(node, 'done', entry);
       return;
     }
     const status = outcome.kind;
-    const entry: TaskRecord = { status, ...base, error: toErrorInfo(outcome.error) };
-    await this.opts.recorder.update(node.item, node.task.id, entry);
+    await this.settle(node, status, { status, ...base, error: toErrorInfo(outcome.error) });
+  }
+
+  /**
+   * Records a node's end, then ends it. Dependents start only once a success
+   * is durable; a success that cannot be recorded is a failure (a later run
+   * would not know of it).
+   */
+  private async settle(node: Node<C>, status: EndStatus, entry: TaskRecord): Promise<void> {
+    try {
+      await this.opts.recorder.update(node.item, node.task.id, entry);
+    } catch (error) {
+      this.recordErrors.push(error);
+      if (isSuccess(status)) {
+        const why = new EngineError('RECORD_FAILED', `could not record ${node.key}: ${toErrorInfo(error).message}`, [], error);
+        this.end(node, 'failed', { ...entry, status: 'failed', error: toErrorInfo(why) });
+        return;
+      }
+    }
     this.end(node, status, entry);
   }
 
   private writeLater(node: Node<C>, entry: TaskRecord): void {
-    this.writes.push(this.opts.recorder.update(node.item, node.task.id, entry));
+    const write = this.opts.recorder.update(node.item, node.task.id, entry);
+    // Handled at once, so a failed write is counted, never an unhandled rejection.
+    this.writes.push(write.catch((error: unknown) => void this.recordErrors.push(error)));
   }
 
   /** Ends a node that never started (cancelled before its turn, or blocked by a need). */
@@ -283,6 +305,10 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
     }
     if (++this.ended === this.nodes.length) this.finish();
   }
+}
+
+function failedEntry(error: unknown): TaskRecord {
+  return { status: 'failed', attempts: 0, durationMs: 0, error: toErrorInfo(error) };
 }
 
 function outputHash(output: unknown): string {

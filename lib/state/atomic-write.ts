@@ -4,17 +4,17 @@
  * the directory. It does not serialise concurrent writers to one path; callers
  * that need that (the record store) queue their writes themselves.
  */
+import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode } from './errors.js';
 
-let counter = 0;
-
 /** Resolves once the new content and its directory entry are on disk. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${++counter}.tmp`);
+  // A random name: a leftover from a killed run can never clash with a later one.
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: FileHandle | undefined;
   try {
     handle = await open(temp, 'wx', mode);

@@ -5,6 +5,7 @@
  * it was written), is stale and taken over. It does not wait for a lock to be
  * freed, and cannot judge a lock taken on another host: that one stays locked.
  */
+import { randomBytes } from 'node:crypto';
 import { link, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { errnoCode } from './errors.js';
@@ -26,7 +27,6 @@ export interface LockOptions {
 
 /** Locks this process holds or is taking, by path: a second take fails at once, before any I/O. */
 const held = new Map<string, LockInfo>();
-let counter = 0;
 
 export async function acquireLock(dir: string, options: LockOptions = {}): Promise<Lock> {
   const path = join(resolve(dir), 'lock');
@@ -94,7 +94,7 @@ async function take(path: string, content: string): Promise<void> {
  * between `open(..., 'wx')` and the write).
  */
 async function create(path: string, content: string): Promise<boolean> {
-  const temp = `${path}.${process.pid}.${++counter}.tmp`;
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(temp, content, { flag: 'wx', mode: 0o600 });
   try {
     await link(temp, path);
@@ -112,7 +112,7 @@ async function create(path: string, content: string): Promise<boolean> {
  * out not to be the one judged stale: another run took it over first.
  */
 async function removeStale(path: string, staleText: string): Promise<void> {
-  const aside = `${path}.${process.pid}.${++counter}.stale`;
+  const aside = `${path}.${randomBytes(6).toString('hex')}.stale`;
   try {
     await rename(path, aside);
   } catch (error) {

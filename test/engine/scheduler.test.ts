@@ -378,3 +378,32 @@ describe('options', () => {
     expect(result.nodes.get('b1/a')!.record.error).toEqual({ message: 'docker is not running', code: 'DOCKER_DOWN', transient: false });
   });
 });
+
+describe('records that cannot be written', () => {
+  it('fails a node whose success cannot be recorded, blocks its dependents, and never crashes', async () => {
+    const clock = new VirtualClock();
+    const probe = newProbe();
+    const graph = defineGraph([sleepTask({ id: 'a' }, clock, probe), sleepTask({ id: 'b', needs: ['a'] }, clock, probe)]);
+    const recorder = memoryRecorder();
+    recorder.update = async (_item, _task, entry) => {
+      if (entry.status === 'done') throw new Error('ENOSPC: no space left on device');
+    };
+    const result = await clock.run(runGraph(graph, { items: items('b1'), clock, recorder }));
+    expect(statuses(result)).toEqual({ 'b1/a': 'failed', 'b1/b': 'blocked' });
+    expect(result.nodes.get('b1/a')!.record.error!.message).toBe('could not record b1/a: ENOSPC: no space left on device');
+    expect(result.status).toBe('failed');
+  });
+
+  it('counts a failed write of a passing state (running) and marks the run failed', async () => {
+    const clock = new VirtualClock();
+    const graph = defineGraph([sleepTask({ id: 'a' }, clock, newProbe())]);
+    const recorder = memoryRecorder();
+    recorder.update = async (_item, _task, entry) => {
+      if (entry.status === 'running') throw new Error('EIO');
+    };
+    const result = await clock.run(runGraph(graph, { items: items('b1'), clock, recorder }));
+    expect(statuses(result)).toEqual({ 'b1/a': 'done' });
+    expect(result.recordErrors).toEqual([{ message: 'EIO', code: 'ERROR', transient: false }]);
+    expect(result.status).toBe('failed');
+  });
+});
