@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+/**
+ * The `bottle` executable: argv to lib/cli, the exit code back to the shell.
+ * The only place that sets exit codes, installs signal handlers or writes to
+ * the terminal directly. A first Ctrl-C cancels the run (exit 130); a second
+ * exits at once.
+ */
+import { main } from '../lib/cli/main.js';
+
+const controller = new AbortController();
+let interrupts = 0;
+const onSignal = (signal: NodeJS.Signals) => {
+  interrupts++;
+  if (interrupts > 1) process.exit(130);
+  process.stderr.write(`\nbottle: ${signal}: stopping (press Ctrl-C again to exit at once)\n`);
+  controller.abort(new Error(`interrupted by ${signal}`));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const code = await main(process.argv.slice(2), {
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  signal: controller.signal,
+});
+process.exitCode = code;

@@ -1,0 +1,28 @@
+/**
+ * Host names as the proxy compares them: lower case, no IPv6 brackets, no
+ * trailing root dot. It says whether a string is a host name or an IP
+ * literal; it does not resolve names or decide what is allowed.
+ */
+import { isIP } from 'node:net';
+
+/** `API.Example.com.` → `api.example.com`, `[::1]` → `::1`. */
+export function normalizeHost(host: string): string {
+  let name = host.trim().toLowerCase();
+  if (name.startsWith('[') && name.endsWith(']') && isIP(name.slice(1, -1)) === 6) name = name.slice(1, -1);
+  if (name.endsWith('.') && isIP(name) === 0) name = name.slice(0, -1);
+  return name;
+}
+
+const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
+
+/** A DNS name (letters, digits, `-`, `_`, dot-separated labels) or an IPv4/IPv6 literal, already normalised. */
+export function isHostName(host: string): boolean {
+  if (isIP(host) !== 0) return true;
+  if (host.length === 0 || host.length > 253) return false;
+  return host.split('.').every((label) => LABEL.test(label));
+}
+
+/** `host:port`, with brackets around an IPv6 literal, as messages and Host headers write it. */
+export function formatAuthority(host: string, port: number): string {
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -1,0 +1,49 @@
+/**
+ * The down graph: the up graph in reverse — the agent machine, then the
+ * bundle, then the networks; with `purge`, the bottle's state dir last.
+ */
+import { rm } from 'node:fs/promises';
+import { defineGraph, type Graph } from '../lib/engine/graph.js';
+import { backendOf, bottleTask, op, type RunEnv } from '../tasks/context.js';
+
+const removeMachine = bottleTask({
+  id: 'remove-machine',
+  title: 'Remove machine',
+  retry: { attempts: 3 },
+  run: (ctx, io) => backendOf(ctx).removeMachine(ctx.plan.machine, op(io)),
+});
+
+const removeBundle = bottleTask({
+  id: 'remove-bundle',
+  title: 'Remove bundle',
+  needs: ['remove-machine'],
+  retry: { attempts: 3 },
+  run: (ctx, io) => backendOf(ctx).removeMachine(ctx.plan.bundle, op(io)),
+});
+
+const removeNetwork = bottleTask({
+  id: 'remove-network',
+  title: 'Remove network',
+  needs: ['remove-bundle'],
+  retry: { attempts: 3 },
+  run: (ctx, io) => backendOf(ctx).removeNetwork(ctx.plan, op(io)),
+});
+
+/** Without purge, only the records go: prompt, CA and logs stay for the next up. */
+const forget = bottleTask({
+  id: 'forget',
+  title: 'Forget records',
+  needs: ['remove-network'],
+  run: (ctx) => rm(`${ctx.plan.stateDir}/record.json`, { force: true }),
+});
+
+const purge = bottleTask({
+  id: 'purge',
+  title: 'Purge state',
+  needs: ['remove-network'],
+  run: (ctx) => rm(ctx.plan.stateDir, { recursive: true, force: true }),
+});
+
+export function downGraph(options: { purge: boolean }): Graph<RunEnv> {
+  return defineGraph<RunEnv>([removeMachine, removeBundle, removeNetwork, options.purge ? purge : forget]);
+}

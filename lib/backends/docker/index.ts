@@ -1,0 +1,18 @@
+/** The Docker backend: the docker CLI through execa, nothing else. */
+import type { Backend } from '../types.js';
+import { containerStates, removeContainer, startContainer } from './containers.js';
+import { copyDirIn, copyFileIn, execIn } from './exec.js';
+import { ensureNetworks, networksExist, removeNetworks } from './networks.js';
+
+export const dockerBackend: Backend = {
+  kind: 'docker',
+  ensureNetwork: ensureNetworks,
+  startMachine: startContainer,
+  exec: execIn,
+  copyFile: copyFileIn,
+  copyDir: copyDirIn,
+  status: containerStates,
+  removeMachine: removeContainer,
+  removeNetwork: removeNetworks,
+  networkExists: networksExist,
+};

@@ -1,0 +1,26 @@
+/**
+ * The IPv4 subnets Docker networks use now, split into the bottles' own (by
+ * slug, from their network names) and everyone else's. The plan picks new
+ * subnets around the latter and keeps the former.
+ */
+import type { OpOptions } from '../types.js';
+import { docker, inspectMany } from './cli.js';
+
+interface NetworkInspect {
+  Name: string;
+  IPAM: { Config: { Subnet?: string }[] | null };
+}
+
+export async function dockerSubnets(ownNetworks: ReadonlyMap<string, string>, options: OpOptions = {}): Promise<{ inUse: string[]; own: Map<string, string> }> {
+  const { stdout } = await docker(['network', 'ls', '--format', '{{.Name}}'], { ...options, echo: false });
+  const names = stdout.split('\n').filter(Boolean);
+  const inUse: string[] = [];
+  const own = new Map<string, string>();
+  for (const n of await inspectMany<NetworkInspect>('network', names, options)) {
+    const subnets = (n.IPAM.Config ?? []).map((c) => c.Subnet).filter((s): s is string => !!s);
+    const slug = ownNetworks.get(n.Name);
+    if (slug && subnets[0]) own.set(slug, subnets[0]);
+    else inUse.push(...subnets);
+  }
+  return { inUse, own };
+}

@@ -1,0 +1,84 @@
+/**
+ * What a backend does for a bottle: its network, its machines (the agent and
+ * the bundle), exec, copy in and status. Docker and smolvm implement it; tasks
+ * call only this. Every operation is idempotent and takes the task's signal.
+ */
+import type { BottlePlan } from '../plan/types.js';
+
+export type BackendKind = 'docker' | 'smolvm';
+
+export interface OpOptions {
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+export interface ExecOptions extends OpOptions {
+  /** Guest user; default: the image's. */
+  user?: string;
+  cwd?: string;
+  /** Environment for the command. Values never reach argv or logs. */
+  env?: Record<string, string>;
+  /** stdin for the command. */
+  input?: string | Uint8Array | NodeJS.ReadableStream;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface MachineSpec {
+  name: string;
+  image: string;
+  /** Labels every object of the bottle carries. */
+  labels: Record<string, string>;
+  /** Hash of everything that shapes the machine: a change recreates it. */
+  configHash: string;
+  env: Record<string, string>;
+  user?: string;
+  cpus?: number;
+  memoryMiB?: number;
+  /** The bottle's private network and the fixed address there, if any. */
+  network: string;
+  ip?: string;
+  /** Further networks, with DNS aliases (the bundle's way out). */
+  extraNetworks?: { name: string; aliases?: string[] }[];
+  aliases?: string[];
+  mounts?: { host: string; guest: string; readonly: boolean }[];
+  command?: string[];
+}
+
+export interface MachineInfo {
+  name: string;
+  /** Changes whenever the machine is recreated, so dependents re-run. */
+  id: string;
+  /** True when this call created (or recreated) it. */
+  created: boolean;
+}
+
+export type MachineState = 'running' | 'stopped' | 'missing';
+
+export interface NetworkInfo {
+  network: string;
+  egressNetwork: string | null;
+  subnet: string | null;
+}
+
+export interface Backend {
+  readonly kind: BackendKind;
+  ensureNetwork(plan: BottlePlan, options: OpOptions): Promise<NetworkInfo>;
+  startMachine(spec: MachineSpec, options: OpOptions): Promise<MachineInfo>;
+  exec(machine: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** One file, with its mode and owner in the guest. */
+  copyFile(machine: string, hostPath: string, guestPath: string, options: OpOptions & { mode: number; user: string }): Promise<void>;
+  /** A directory tree into `guestParent` (which must exist) as `guestParent/<basename(hostDir)>`, owned by `user`. */
+  copyDir(machine: string, hostDir: string, guestParent: string, options: OpOptions & { user: string }): Promise<void>;
+  /** Whether the bottle's network is there as planned (a cheap probe). */
+  networkExists(plan: BottlePlan, options?: OpOptions): Promise<boolean>;
+  /** One call for many machines. */
+  status(machines: readonly string[], options?: OpOptions): Promise<Map<string, MachineState>>;
+  /** Gone afterwards, whether it existed or not. */
+  removeMachine(machine: string, options: OpOptions): Promise<void>;
+  removeNetwork(plan: BottlePlan, options: OpOptions): Promise<void>;
+}

@@ -1,0 +1,47 @@
+/** `bottle down [agents..] [--purge]`: remove the bottles' machines and networks. */
+import { downGraph } from '../../../graphs/down.js';
+import { COMMON_OPTIONS, type CliContext } from '../context.js';
+import { parse } from '../parse.js';
+import { parseProgress, reporterFor } from '../progress.js';
+import { runLocked } from '../run-locked.js';
+import { openSession } from '../session.js';
+
+export const DOWN_HELP = `Usage: bottle down [agents..] [options]
+
+Remove each agent's machine, bundle and networks (all agents by default).
+
+Options:
+  -f, --file FILE          manifest
+      --state-dir DIR      state root
+      --purge              also delete the bottles' state (prompt, CA, records, logs)
+      --progress MODE      auto, plain or json
+`;
+
+export async function down(args: string[], cli: CliContext): Promise<number> {
+  const { values, positionals } = parse('down', args, {
+    ...COMMON_OPTIONS,
+    all: { type: 'boolean' },
+    purge: { type: 'boolean' },
+    progress: { type: 'string' },
+  });
+  if (values.help) {
+    cli.stdout(DOWN_HELP);
+    return 0;
+  }
+  const mode = parseProgress(values.progress);
+  const session = await openSession({
+    file: values.file,
+    stateDir: values['state-dir'],
+    agents: positionals,
+    all: values.all ?? false,
+    env: cli.env,
+    cwd: cli.cwd,
+    withSubnets: false,
+  });
+  const result = await runLocked(session, downGraph({ purge: values.purge ?? false }), {
+    record: false,
+    signal: cli.signal,
+    onEvent: reporterFor(mode, (line) => cli.stdout(`${line}\n`), false),
+  });
+  return result.status === 'ok' ? 0 : result.status === 'cancelled' ? 130 : 1;
+}

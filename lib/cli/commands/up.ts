@@ -1,0 +1,63 @@
+/** `bottle up [agents..]`: provision bottles with the up graph. */
+import { upGraph } from '../../../graphs/up.js';
+import { COMMON_OPTIONS, type CliContext } from '../context.js';
+import { parse, positiveInt } from '../parse.js';
+import { parseProgress, reporterFor } from '../progress.js';
+import { runLocked } from '../run-locked.js';
+import { openSession } from '../session.js';
+
+export const UP_HELP = `Usage: bottle up [agents..] [options]
+
+Provision a bottle for each agent (all agents by default).
+
+Options:
+  -f, --file FILE          manifest (default: bottle.yaml, bottle.yml or bottle.json here)
+      --state-dir DIR      state root (default: $BOTTLE_STATE_DIR, $XDG_STATE_HOME/bottle)
+  -j, --concurrency N      tasks running at once (default 4)
+      --force              run every task, even those up to date
+      --fail-fast          stop everything at the first failure
+      --progress MODE      auto, plain or json (one JSON object per line)
+  -v, --verbose            show what tasks print
+`;
+
+export async function up(args: string[], cli: CliContext): Promise<number> {
+  const { values, positionals } = parse('up', args, {
+    ...COMMON_OPTIONS,
+    all: { type: 'boolean' },
+    concurrency: { type: 'string', short: 'j' },
+    force: { type: 'boolean' },
+    'fail-fast': { type: 'boolean' },
+    progress: { type: 'string' },
+    verbose: { type: 'boolean', short: 'v' },
+  });
+  if (values.help) {
+    cli.stdout(UP_HELP);
+    return 0;
+  }
+  const mode = parseProgress(values.progress);
+  const concurrency = positiveInt('--concurrency', values.concurrency) ?? 4;
+  const session = await openSession({
+    file: values.file,
+    stateDir: values['state-dir'],
+    agents: positionals,
+    all: values.all ?? false,
+    env: cli.env,
+    cwd: cli.cwd,
+    withSubnets: true,
+  });
+  const write = (line: string) => cli.stdout(`${line}\n`);
+  const result = await runLocked(session, upGraph(), {
+    record: true,
+    concurrency,
+    signal: cli.signal,
+    failFast: values['fail-fast'] ?? false,
+    force: values.force ?? false,
+    onEvent: reporterFor(mode, write, values.verbose ?? false),
+  });
+  if (mode !== 'json') {
+    for (const [key, node] of result.nodes) {
+      if (node.status === 'failed') write(`failed: ${key}: ${node.record.error?.message}; log: ${session.stateRoot}/${node.item}/logs/${node.task}.log`);
+    }
+  }
+  return result.status === 'ok' ? 0 : result.status === 'cancelled' ? 130 : 1;
+}

@@ -1,0 +1,67 @@
+/**
+ * The CLI: picks the command, runs it, and turns what went wrong into an exit
+ * code and one sentence — 2 for a user mistake (bad usage, bad manifest,
+ * locked bottle), 1 for a failed task, 130 when interrupted. It never exits
+ * the process or touches signals; bin/ does.
+ */
+import { EngineError } from '../engine/errors.js';
+import { ManifestError } from '../manifest/errors.js';
+import { StateError } from '../state/errors.js';
+import type { CliContext } from './context.js';
+import { UsageError } from './usage-error.js';
+
+const COMMANDS: Record<string, () => Promise<(args: string[], cli: CliContext) => Promise<number>>> = {
+  up: async () => (await import('./commands/up.js')).up,
+  down: async () => (await import('./commands/down.js')).down,
+  validate: async () => (await import('./commands/validate.js')).validate,
+  schema: async () => (await import('./commands/schema.js')).schema,
+};
+
+export const HELP = `Usage: bottle <command> [options]
+
+Provision sandboxes ("bottles") for coding agents.
+
+Commands:
+  up [agents..]      provision bottles (all agents by default)
+  down [agents..]    remove them; --purge also deletes their state
+  validate           check the manifest
+  schema             print the manifest's JSON Schema
+
+Run \`bottle <command> --help\` for a command's options.
+`;
+
+export async function main(argv: string[], cli: CliContext): Promise<number> {
+  const [command, ...args] = argv;
+  const debug = argv.includes('--debug');
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    cli.stdout(HELP);
+    return 0;
+  }
+  if (command === '--version') {
+    cli.stdout('bottle 0.1.0\n');
+    return 0;
+  }
+  const load = COMMANDS[command];
+  if (!load) {
+    cli.stderr(`bottle: unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 2;
+  }
+  try {
+    return await (await load())(args, cli);
+  } catch (error) {
+    return report(error, cli, debug);
+  }
+}
+
+function report(error: unknown, cli: CliContext, debug: boolean): number {
+  const userMistake = error instanceof UsageError || error instanceof ManifestError || error instanceof StateError || (error instanceof EngineError && error.code !== 'TASK_FAILED');
+  if (cli.signal.aborted) {
+    cli.stderr('bottle: interrupted\n');
+    return 130;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  cli.stderr(`bottle: ${message}\n`);
+  if (debug && error instanceof Error && error.stack) cli.stderr(`${error.stack}\n`);
+  else if (!userMistake) cli.stderr('(run with --debug for the stack trace)\n');
+  return userMistake ? 2 : 1;
+}

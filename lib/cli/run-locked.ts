@@ -1,0 +1,46 @@
+/**
+ * Runs a graph over bottles the way every command does: the bottles' locks
+ * held for the whole run (two runs on one bottle never interleave), records in
+ * the state root, events to the chosen reporter.
+ */
+import { join } from 'node:path';
+import type { Graph } from '../engine/graph.js';
+import { runGraph } from '../engine/scheduler.js';
+import type { RunOptions, RunResult } from '../engine/options.js';
+import { noRecorder } from '../engine/recorder.js';
+import { acquireLocks, releaseLocks } from '../state/lock.js';
+import { createRecordStore } from '../state/record-store.js';
+import { ensureDir } from '../state/root.js';
+import type { BottleCtx, RunEnv } from '../../tasks/context.js';
+import type { Session } from './session.js';
+
+export interface LockedRunOptions extends Pick<RunOptions<RunEnv>, 'concurrency' | 'signal' | 'failFast' | 'force' | 'target' | 'onEvent'> {
+  /** Keep records (up); down runs without. */
+  record: boolean;
+}
+
+export async function runLocked(session: Session, graph: Graph<RunEnv>, options: LockedRunOptions): Promise<RunResult> {
+  await ensureDir(session.stateRoot);
+  const dirs = session.planned.map((p) => p.plan.stateDir);
+  const hasRunTasks = graph.tasks.some((t) => t.scope === 'run');
+  if (hasRunTasks) dirs.push(join(session.stateRoot, '_run'));
+  const locks = await acquireLocks(dirs, { owner: 'bottle' });
+  const recorder = options.record ? createRecordStore(session.stateRoot) : noRecorder;
+  try {
+    const items = session.planned.map((p) => ({
+      key: p.plan.slug,
+      ctx: { ...session.runEnv, plan: p.plan, prompt: p.prompt, guestEnv: p.guestEnv } satisfies BottleCtx,
+    }));
+    const { record: _record, ...rest } = options;
+    return await runGraph(graph, {
+      ...rest,
+      items,
+      shared: session.runEnv,
+      resources: { 'docker-build': 1 },
+      recorder,
+    });
+  } finally {
+    await recorder.close?.();
+    await releaseLocks(locks);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * What every command that acts on bottles needs, made once: the manifest, the
+ * state root, the chosen agents and their plans. User mistakes (bad manifest,
+ * unknown agent) surface here, before anything runs.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { loadManifest } from '../manifest/load.js';
+import type { LoadedManifest } from '../manifest/types.js';
+import { buildPlans, slugsOf, type PlannedBottle } from '../plan/build-plan.js';
+import { machineName } from '../plan/slug.js';
+import { resolveStateRoot } from '../state/root.js';
+import { dockerSubnets } from '../backends/docker/subnets.js';
+import { backendFor } from '../backends/registry.js';
+import { cacheDir } from '../images/paths.js';
+import type { RunEnv } from '../../tasks/context.js';
+import { UsageError } from './usage-error.js';
+
+export interface SessionOptions {
+  file?: string;
+  stateDir?: string;
+  agents: string[];
+  all: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Gather Docker's subnets (up); down and status only need names. */
+  withSubnets: boolean;
+}
+
+export interface Session {
+  loaded: LoadedManifest;
+  stateRoot: string;
+  planned: PlannedBottle[];
+  runEnv: RunEnv;
+}
+
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const loaded = await loadManifest({ ...(options.file ? { file: options.file } : {}), cwd: options.cwd });
+  const known = Object.keys(loaded.manifest.agents);
+  const agents = options.agents.length > 0 ? options.agents : known;
+  for (const a of agents) {
+    if (!known.includes(a)) throw new UsageError(`no agent "${a}" in ${loaded.path}; agents: ${known.join(', ')}`);
+  }
+  const stateRoot = resolveStateRoot({ flag: options.stateDir, env: options.env, homedir: homedir(), cwd: options.cwd });
+  const slugs = slugsOf(loaded, agents);
+  let subnetsInUse: string[] = [];
+  const previous = previousSubnets(stateRoot, slugs);
+  if (options.withSubnets) {
+    const own = new Map(slugs.map((s) => [machineName(s), s]));
+    const docker = await dockerSubnets(own);
+    subnetsInUse = [...docker.inUse, ...otherBottlesSubnets(stateRoot, slugs)];
+    for (const [slug, subnet] of docker.own) previous.set(slug, subnet);
+  }
+  const planned = buildPlans({
+    loaded,
+    agents,
+    stateRoot,
+    home: homedir(),
+    env: options.env,
+    subnetsInUse,
+    previousSubnets: previous,
+    defaultBackend: 'docker',
+  });
+  const runEnv: RunEnv = { stateRoot, cacheDir: cacheDir(options.env), backend: backendFor };
+  return { loaded, stateRoot, planned, runEnv };
+}
+
+function readPlanSubnet(stateRoot: string, slug: string): string | undefined {
+  const file = join(stateRoot, slug, 'plan.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { subnet?: string }).subnet ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function previousSubnets(stateRoot: string, slugs: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const slug of slugs) {
+    const s = readPlanSubnet(stateRoot, slug);
+    if (s) out.set(slug, s);
+  }
+  return out;
+}
+
+/** Bottles not in this run keep their subnets reserved while their plan.json exists. */
+function otherBottlesSubnets(stateRoot: string, slugs: string[]): string[] {
+  if (!existsSync(stateRoot)) return [];
+  return readdirSync(stateRoot)
+    .filter((d) => !slugs.includes(d) && !d.startsWith('_'))
+    .map((d) => readPlanSubnet(stateRoot, d))
+    .filter((s): s is string => !!s);
+}

@@ -1,0 +1,35 @@
+/**
+ * Claude Code from the npm registry, installed on the host into the cache (npm
+ * inside a container hung here once) and copied into the agent image whole.
+ * The version is pinned so images are reproducible; BOTTLE_CLAUDE_CODE_VERSION
+ * overrides it.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { TaskError } from '../engine/errors.js';
+import { run } from '../process/run.js';
+import type { OpOptions } from '../backends/types.js';
+import { ensureDir } from '../state/root.js';
+
+export const CLAUDE_CODE_VERSION = '2.1.197';
+
+export function claudeCodeVersion(env: NodeJS.ProcessEnv = process.env): string {
+  return env.BOTTLE_CLAUDE_CODE_VERSION || CLAUDE_CODE_VERSION;
+}
+
+/** The install prefix: `<dir>/node_modules/@anthropic-ai/claude-code/bin/claude.exe` exists afterwards. */
+export async function ensureClaudeCode(cache: string, options: OpOptions): Promise<string> {
+  const version = claudeCodeVersion();
+  const prefix = join(cache, `claude-code-${version}`);
+  const bin = join(prefix, 'node_modules', '@anthropic-ai', 'claude-code', 'bin', 'claude.exe');
+  if (existsSync(bin)) return prefix;
+  await ensureDir(prefix);
+  const npm = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', prefix, `@anthropic-ai/claude-code@${version}`], options);
+  if (npm.exitCode !== 0 || !existsSync(bin)) {
+    throw new TaskError(`npm could not install @anthropic-ai/claude-code@${version}: ${npm.stderr.trim().split('\n').at(-1) ?? ''}`, {
+      code: 'NPM_FAILED',
+      transient: true,
+    });
+  }
+  return prefix;
+}

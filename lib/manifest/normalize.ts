@@ -1,0 +1,66 @@
+/**
+ * Turns a valid manifest into the normalised `Manifest`: the one place where
+ * defaults are filled in and host paths are made absolute. It is pure: prompt
+ * files are read beforehand (prompt-files.ts) and passed in.
+ */
+import { resolve } from 'node:path';
+import { DEFAULT_GUEST_HOME, DEFAULT_SKILLS_DIR, DEFAULT_USER, MANIFEST_VERSION } from './defaults.js';
+import { normalizeGuestPath } from './guest.js';
+import type { PromptFile } from './prompt-files.js';
+import type { ValidManifest } from './schema.js';
+import type { Agent, Bottle, Manifest, ManifestSource } from './types.js';
+
+type ValidBottle = ValidManifest['bottles'][string];
+type ValidAgent = ValidManifest['agents'][string];
+
+function mapEntries<T, U>(record: Record<string, T>, fn: (value: T, name: string) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, fn(value, name)]));
+}
+
+function normalizeBottle(bottle: ValidBottle, name: string, dir: string): Bottle {
+  const { git } = bottle;
+  // Optional fields are left out, not set to undefined, so plans and records show only what was chosen.
+  return {
+    name,
+    ...(bottle.backend !== undefined && { backend: bottle.backend }),
+    ...(bottle.image !== undefined && { image: bottle.image }),
+    ...(bottle.cpus !== undefined && { cpus: bottle.cpus }),
+    ...(bottle.memory !== undefined && { memory: bottle.memory }),
+    env: bottle.env ?? {},
+    guestHome: normalizeGuestPath(bottle.guestHome ?? DEFAULT_GUEST_HOME),
+    user: bottle.user ?? DEFAULT_USER,
+    egress: { allow: bottle.egress?.allow ?? [] },
+    ...(git !== undefined && {
+      git: {
+        repo: resolve(dir, git.repo),
+        push: git.push ?? [],
+        ...(git.user !== undefined && { user: git.user }),
+      },
+    }),
+  };
+}
+
+function normalizeAgent(agent: ValidAgent, name: string, promptFile: PromptFile | undefined): Agent {
+  return {
+    name,
+    bottle: agent.bottle,
+    skills: agent.skills ?? [],
+    prompt: promptFile?.text ?? agent.prompt ?? '',
+    promptSource: promptFile?.path ?? 'inline',
+    env: agent.env ?? {},
+  };
+}
+
+/** `prompts` holds the prompt file read for each agent that has one, by agent name. */
+export function normalizeManifest(
+  valid: ValidManifest,
+  source: ManifestSource,
+  prompts: ReadonlyMap<string, PromptFile>,
+): Manifest {
+  return {
+    version: MANIFEST_VERSION,
+    skillsDir: resolve(source.dir, valid.skillsDir ?? DEFAULT_SKILLS_DIR),
+    bottles: mapEntries(valid.bottles, (bottle, name) => normalizeBottle(bottle, name, source.dir)),
+    agents: mapEntries(valid.agents, (agent, name) => normalizeAgent(agent, name, prompts.get(name))),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The door of lib/manifest: data already parsed from JSON or YAML in, a
+ * normalised `Manifest` out, or a `ManifestError` listing every problem. It
+ * reads prompt files; it does not find or parse the manifest file (load.ts).
+ */
+import { isAbsolute } from 'node:path';
+import { manifestErrorMap } from './error-map.js';
+import { ManifestError } from './errors.js';
+import { TOP_LEVEL, toManifestIssues } from './issues.js';
+import { normalizeManifest } from './normalize.js';
+import { readPromptFiles } from './prompt-files.js';
+import { bottleNamesOf, manifestSchema } from './schema.js';
+import type { Manifest, ManifestSource } from './types.js';
+
+const EMPTY =
+  'the manifest is empty; expected an object with "bottles" and "agents", e.g. ' +
+  '{"bottles":{"dev":{}},"agents":{"demo":{"bottle":"dev"}}}';
+
+export async function parseManifest(data: unknown, source: ManifestSource): Promise<Manifest> {
+  if (!isAbsolute(source.dir)) {
+    throw new TypeError(`parseManifest: expected source.dir to be an absolute path, got ${JSON.stringify(source.dir)}`);
+  }
+  // YAML gives null for an empty file or one holding only comments.
+  if (data === null || data === undefined) throw ManifestError.invalid(source.path, [{ path: TOP_LEVEL, message: EMPTY }]);
+
+  const schema = manifestSchema({ bottleNames: bottleNamesOf(data) });
+  const result = schema.safeParse(data, { error: manifestErrorMap });
+  if (!result.success) throw ManifestError.invalid(source.path, toManifestIssues(result.error.issues));
+
+  const prompts = await readPromptFiles(result.data.agents, source.dir);
+  if (prompts.issues.length > 0) throw ManifestError.invalid(source.path, prompts.issues);
+
+  return normalizeManifest(result.data, source, prompts.files);
+}

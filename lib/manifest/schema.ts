@@ -1,0 +1,69 @@
+/**
+ * The zod schema of a whole manifest, as a user writes it. Every object is
+ * strict (an unknown key is an error, most often a typo). It validates and
+ * normalises values but fills in no defaults: normalize.ts does, in one place.
+ */
+import * as z from 'zod';
+import { agentSchema } from './agent-schema.js';
+import { bottleSchema } from './bottle-schema.js';
+import { DEFAULT_SKILLS_DIR, MANIFEST_VERSION } from './defaults.js';
+import { nameSchema } from './names.js';
+
+export interface ManifestSchemaOptions {
+  /**
+   * The bottles agents may name, taken from the data being checked. Without
+   * it (for the JSON Schema) an agent's `bottle` is any string.
+   */
+  bottleNames?: readonly string[];
+}
+
+/** A record with at least one entry, reported as `expected at least one <kind>`. */
+function atLeastOne<T extends z.ZodType>(record: T, kind: string, example: string) {
+  return record
+    .refine((value) => Object.keys(value as object).length > 0, {
+      error: `expected at least one ${kind}, got none; add one, e.g. ${example}`,
+    })
+    .meta({ minProperties: 1 });
+}
+
+export function manifestSchema(options: ManifestSchemaOptions = {}) {
+  return z
+    .strictObject({
+      $schema: z.string().optional().meta({ description: 'The JSON Schema of this file, for editors; ignored.' }),
+      version: z.literal(MANIFEST_VERSION).optional().meta({ default: MANIFEST_VERSION }),
+      skillsDir: z
+        .string()
+        .min(1)
+        .optional()
+        .meta({ description: "Where skills are looked up first, relative to the manifest's directory.", default: DEFAULT_SKILLS_DIR }),
+      bottles: atLeastOne(z.record(nameSchema('bottle'), bottleSchema), 'bottle', '"bottles: { dev: {} }"').meta({
+        description: 'The machines agents run in, by name.',
+      }),
+      agents: atLeastOne(
+        z.record(nameSchema('agent'), agentSchema(options.bottleNames)),
+        'agent',
+        '"agents: { demo: { bottle: dev } }"',
+      ).meta({ description: 'The agents, by name; each runs in one bottle.' }),
+    })
+    .meta({ title: 'bottle manifest', description: 'Bottles (sandboxes) and the coding agents that run in them.' });
+}
+
+export type ManifestSchema = ReturnType<typeof manifestSchema>;
+/** What a user may write. */
+export type ManifestInput = z.input<ManifestSchema>;
+/** What the schema returns: valid, values normalised, defaults not yet filled in. */
+export type ValidManifest = z.output<ManifestSchema>;
+
+/**
+ * The names under `bottles` in raw data, valid or not. Undefined when there are
+ * none: then `bottles` is reported, and agents' bottles are not checked against it.
+ */
+export function bottleNamesOf(data: unknown): string[] | undefined {
+  if (!isPlainObject(data) || !isPlainObject(data.bottles)) return undefined;
+  const names = Object.keys(data.bottles);
+  return names.length === 0 ? undefined : names;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,66 @@
+/**
+ * A BottlePlan: everything `bottle up` decided about one agent's bottle before
+ * any task runs — names, paths, addresses, guest env. Tasks read it; none
+ * changes it. It carries no secret values (env values live in `guestEnv` of the
+ * task context, never in plan.json).
+ */
+import type { BackendKind } from '../backends/types.js';
+
+export interface EgressRule {
+  host: string;
+  /** null: 80 and 443. */
+  port: number | null;
+}
+
+export interface BottlePlan {
+  agent: string;
+  bottle: string;
+  /** `<agent>-<5 chars>`, stable for the same agent and manifest location. */
+  slug: string;
+  backend: BackendKind;
+  /** `claude-bottle-<slug>` */
+  machine: string;
+  /** `claude-bottle-<slug>-bundle` */
+  bundle: string;
+  /** The bottle's private network (internal: no route out) and the bundle's way out. */
+  network: string;
+  egressNetwork: string;
+  /** A private /24 of its own; gateway .1, bundle .2. Null on backends without one. */
+  subnet: string | null;
+  gateway: string | null;
+  bundleIp: string | null;
+  /** Where the agent finds the bundle: an address on docker, a host name elsewhere. */
+  bundleHost: string;
+  proxyUrl: string;
+  labels: Record<string, string>;
+  /** Per-bottle state: `<root>/<slug>`. */
+  stateDir: string;
+  promptFile: string;
+  /** null: the image bottle builds (images/agent). */
+  image: string | null;
+  user: string;
+  guestHome: string;
+  guestPromptPath: string;
+  guestSkillsDir: string;
+  guestCaPath: string;
+  guestWorkspace: string;
+  cpus: number | null;
+  memoryMiB: number | null;
+  skills: string[];
+  /** Where skills are looked for, in order. */
+  skillDirs: string[];
+  egress: EgressRule[];
+  git: { repo: string; push: string[]; name: string; email: string } | null;
+  /** Names of the guest env variables (values are in the task context only). */
+  envNames: string[];
+}
+
+export const PROXY_PORT = 3128;
+export const TLS_PROBE_PORT = 3129;
+export const GIT_GATE_PORT = 8418;
+export const SUPERVISE_PORT = 8765;
+
+/** The bundle's alias on the bottle's network for its TLS probe (signed by the bottle CA). */
+export const CA_PROBE_HOST = 'ca-probe.bottle.internal';
+/** Where the guest keeps the bottle CA (also installed in the system store). */
+export const GUEST_CA_PATH = '/usr/local/share/ca-certificates/bot-bottle.crt';

@@ -1,0 +1,43 @@
+/**
+ * Plain progress: one line per transition, never a redraw — for CI logs and
+ * pipes. Log lines of tasks are not shown (they are in logs/<task>.log) unless
+ * `verbose`.
+ */
+import type { EngineEvent } from '../engine/events.js';
+import type { EndStatus } from '../engine/status.js';
+
+const WORD: Record<EndStatus, string> = {
+  done: 'done',
+  'up-to-date': 'up to date',
+  failed: 'FAILED',
+  blocked: 'blocked',
+  cancelled: 'cancelled',
+};
+
+export function plainReporter(write: (line: string) => void, options: { verbose?: boolean } = {}): (e: EngineEvent) => void {
+  const width = 14;
+  const name = (item: string, task: string) => `${item === '_run' ? '(all bottles)' : item}  ${task.padEnd(width)}`;
+  return (e) => {
+    switch (e.type) {
+      case 'run-start':
+        return write(`bottle: ${e.items.filter((i) => i !== '_run').length} bottle(s), ${e.tasks.length} tasks`);
+      case 'node-start':
+        return write(`${name(e.item, e.task)} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
+      case 'node-retry':
+        return write(`${name(e.item, e.task)} retrying in ${(e.delayMs / 1000).toFixed(1)}s (attempt ${e.attempt}): ${e.error}`);
+      case 'node-log':
+        if (options.verbose) write(`${name(e.item, e.task)} | ${e.line}`);
+        return;
+      case 'node-end': {
+        const took = e.status === 'done' || e.status === 'failed' ? ` in ${(e.durationMs / 1000).toFixed(1)}s` : '';
+        return write(`${name(e.item, e.task)} ${WORD[e.status]}${took}${e.error ? `: ${e.error}` : ''}`);
+      }
+      case 'run-end': {
+        const c = e.counts;
+        return write(
+          `bottle: ${e.status} in ${(e.durationMs / 1000).toFixed(1)}s — ${c.done} done, ${c['up-to-date']} up to date, ${c.failed} failed, ${c.blocked} blocked, ${c.cancelled} cancelled`,
+        );
+      }
+    }
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * daemons: starts the bundle (the sidecar on the bottle's network with the
+ * only way out) and waits until each daemon answers its health check. Today
+ * that is the egress proxy; its allowlist is the bottle's, plus the bundle's
+ * own TLS probe that the ca task uses.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { TaskError } from '../lib/engine/errors.js';
+import { hash, stableStringify } from '../lib/engine/fingerprint.js';
+import { issueServerCert } from '../lib/ca/openssl.js';
+import { writeFileAtomic } from '../lib/state/atomic-write.js';
+import { ensureDir } from '../lib/state/root.js';
+import { CA_PROBE_HOST, PROXY_PORT, TLS_PROBE_PORT } from '../lib/plan/types.js';
+import type { ImageOutput } from './agent-image.js';
+import type { PrepareOutput } from './prepare.js';
+import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
+
+export interface DaemonsOutput {
+  bundle: string;
+  /** Changes when the bundle is recreated. */
+  id: string;
+  proxyUrl: string;
+  /** Host path of the egress audit log (JSON lines). */
+  auditLog: string;
+}
+
+const GUEST_CONFIG_DIR = '/etc/bot-bottle';
+const GUEST_LOG_DIR = '/var/log/bot-bottle';
+
+export const daemons = bottleTask<DaemonsOutput>({
+  id: 'daemons',
+  title: 'Daemons',
+  needs: ['network', 'bundle-image', 'prepare'],
+  retry: { attempts: 3, baseMs: 1000 },
+  timeoutMs: 120_000,
+  fingerprint: (ctx) => ({ bundle: ctx.plan.bundle, ip: ctx.plan.bundleIp, egress: ctx.plan.egress }),
+  isDone: async (ctx, out, signal) => (await backendOf(ctx).status([out.bundle], { signal })).get(out.bundle) === 'running',
+  run: async (ctx, io) => {
+    const { plan } = ctx;
+    const backend = backendOf(ctx);
+    const prepared = io.needs.prepare as PrepareOutput;
+    const configDir = join(plan.stateDir, 'bundle');
+    const logDir = join(plan.stateDir, 'egress');
+    await ensureDir(configDir);
+    await ensureDir(logDir);
+    const tlsDir = join(configDir, 'tls');
+    // Issued once per CA: a new certificate each run would recreate the bundle each run.
+    if (!existsSync(join(tlsDir, `ca-${prepared.caDigest}`))) {
+      await issueServerCert({ cert: prepared.caCert, key: prepared.caKey }, tlsDir, [CA_PROBE_HOST, plan.bundle], op(io));
+      await writeFileAtomic(join(tlsDir, `ca-${prepared.caDigest}`), '');
+    }
+    const config = egressConfig(ctx);
+    await writeFileAtomic(join(configDir, 'egress.json'), `${JSON.stringify(config, null, 2)}\n`, 0o644);
+    const image = (io.needs['bundle-image'] as ImageOutput).image;
+    const mounts = [
+      { host: configDir, guest: GUEST_CONFIG_DIR, readonly: true },
+      { host: logDir, guest: GUEST_LOG_DIR, readonly: false },
+    ];
+    const info = await backend.startMachine(
+      {
+        name: plan.bundle,
+        image,
+        labels: { ...plan.labels, 'bot-bottle.role': 'bundle' },
+        configHash: hash(stableStringify({ image, config, mounts, ca: prepared.caDigest })),
+        env: {},
+        network: plan.network,
+        ...(plan.bundleIp ? { ip: plan.bundleIp } : {}),
+        aliases: [CA_PROBE_HOST],
+        extraNetworks: [{ name: plan.egressNetwork }],
+        mounts,
+      },
+      op(io),
+    );
+    await waitHealthy(ctx, io);
+    return { bundle: plan.bundle, id: info.id, proxyUrl: plan.proxyUrl, auditLog: join(logDir, 'egress.jsonl') };
+  },
+});
+
+function egressConfig(ctx: BottleCtx) {
+  return {
+    listen: { host: '0.0.0.0', port: PROXY_PORT },
+    allow: [...ctx.plan.egress, { host: CA_PROBE_HOST, port: TLS_PROBE_PORT }],
+    auditLog: `${GUEST_LOG_DIR}/egress.jsonl`,
+    tls: { port: TLS_PROBE_PORT, cert: `${GUEST_CONFIG_DIR}/tls/server.crt`, key: `${GUEST_CONFIG_DIR}/tls/server.key` },
+  };
+}
+
+/** Polls each daemon's health endpoint from inside the bundle. */
+async function waitHealthy(ctx: BottleCtx, io: Parameters<typeof op>[0] & { clock: { sleep(ms: number, s?: AbortSignal): Promise<void> } }) {
+  const backend = backendOf(ctx);
+  const probe = ['curl', '-fsS', '--max-time', '2', `http://127.0.0.1:${PROXY_PORT}/health`];
+  let last = '';
+  for (let i = 0; i < 50; i++) {
+    const state = (await backend.status([ctx.plan.bundle], { signal: io.signal })).get(ctx.plan.bundle);
+    if (state !== 'running') {
+      throw new TaskError(`the bundle ${ctx.plan.bundle} is ${state}; see \`docker logs ${ctx.plan.bundle}\``, { code: 'BUNDLE_DOWN', transient: true });
+    }
+    const result = await backend.exec(ctx.plan.bundle, probe, { signal: io.signal });
+    if (result.exitCode === 0) {
+      io.log(`egress healthy: ${result.stdout.trim()}`);
+      return;
+    }
+    last = result.stderr.trim();
+    await io.clock.sleep(200, io.signal);
+  }
+  throw new TaskError(`the egress proxy in ${ctx.plan.bundle} did not answer its health check: ${last}`, { code: 'UNHEALTHY', transient: true });
+}

@@ -1,0 +1,51 @@
+/**
+ * start-vm: the agent machine on the bottle's private network, its proxy env
+ * pointing at the bundle. Reused while its configuration is unchanged;
+ * recreated (new id, so every task after it runs again) otherwise.
+ */
+import { hash, stableStringify } from '../lib/engine/fingerprint.js';
+import type { ImageOutput } from './agent-image.js';
+import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
+
+export interface StartVmOutput {
+  machine: string;
+  id: string;
+  image: string;
+}
+
+function machineConfig(ctx: BottleCtx, image: string) {
+  const { plan } = ctx;
+  return { image, user: plan.user, cpus: plan.cpus, memoryMiB: plan.memoryMiB, env: ctx.guestEnv, network: plan.network };
+}
+
+export const startVm = bottleTask<StartVmOutput>({
+  id: 'start-vm',
+  title: 'Start machine',
+  needs: ['prepare', 'network', 'agent-image'],
+  retry: { attempts: 3, baseMs: 1000 },
+  timeoutMs: 120_000,
+  // Env values are hashed into the fingerprint, never stored.
+  fingerprint: (ctx) => machineConfig(ctx, ctx.plan.image ?? ''),
+  isDone: async (ctx, out, signal) => (await backendOf(ctx).status([out.machine], { signal })).get(out.machine) === 'running',
+  run: async (ctx, io) => {
+    const { plan } = ctx;
+    const image = plan.image ?? (io.needs['agent-image'] as ImageOutput).image;
+    const config = machineConfig(ctx, image);
+    const info = await backendOf(ctx).startMachine(
+      {
+        name: plan.machine,
+        image,
+        labels: { ...plan.labels, 'bot-bottle.role': 'agent' },
+        configHash: hash(stableStringify(config)),
+        env: ctx.guestEnv,
+        user: plan.user,
+        ...(plan.cpus ? { cpus: plan.cpus } : {}),
+        ...(plan.memoryMiB ? { memoryMiB: plan.memoryMiB } : {}),
+        network: plan.network,
+      },
+      op(io),
+    );
+    io.log(info.created ? `created ${info.name} (${info.id.slice(0, 12)})` : `reusing ${info.name} (${info.id.slice(0, 12)})`);
+    return { machine: info.name, id: info.id, image };
+  },
+});

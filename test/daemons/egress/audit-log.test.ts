@@ -1,0 +1,55 @@
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AuditLogError, openAuditLog } from '../../../daemons/egress/audit-log.js';
+import { tempDir } from '../../state/temp-dir.js';
+
+const lines = async (path: string): Promise<unknown[]> =>
+  (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown);
+
+describe('openAuditLog', () => {
+  it('creates missing directories and writes one JSON object per line, with the time first', async () => {
+    const path = join(await tempDir(), 'a', 'b', 'egress.jsonl');
+    const log = await openAuditLog(path, { now: () => new Date('2030-01-02T03:04:05.678Z') });
+    log.record({ method: 'CONNECT', host: 'api.example.com', port: 443, decision: 'allow', status: 200 });
+    log.record({ method: 'GET', host: 'evil.test', port: 80, decision: 'deny', status: 403, reason: 'not on the allowlist' });
+    await log.close();
+    const text = await readFile(path, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text.split('\n')[0]).toBe('{"ts":"2030-01-02T03:04:05.678Z","method":"CONNECT","host":"api.example.com","port":443,"decision":"allow","status":200}');
+    expect(await lines(path)).toEqual([
+      { ts: '2030-01-02T03:04:05.678Z', method: 'CONNECT', host: 'api.example.com', port: 443, decision: 'allow', status: 200 },
+      { ts: '2030-01-02T03:04:05.678Z', method: 'GET', host: 'evil.test', port: 80, decision: 'deny', status: 403, reason: 'not on the allowlist' },
+    ]);
+  });
+
+  it('appends to an existing log, keeps thousands of lines whole and in order, drops lines after close', async () => {
+    const path = join(await tempDir(), 'egress.jsonl');
+    await writeFile(path, '{"earlier":true}\n');
+    const log = await openAuditLog(path);
+    const long = 'x'.repeat(1000);
+    for (let i = 0; i < 3000; i++) log.record({ method: 'GET', host: `h${i}.test`, port: i, decision: 'deny', status: 403, reason: long });
+    await log.close();
+    log.record({ method: 'GET', host: 'late.test', port: 1, decision: 'deny', status: 403 });
+    await log.close();
+    const entries = (await lines(path)) as { host?: string; port?: number; ts?: string }[];
+    expect(entries).toHaveLength(3001);
+    expect(entries[0]).toEqual({ earlier: true });
+    entries.slice(1).forEach((entry, i) => {
+      expect(entry.port).toBe(i);
+      expect(entry.ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    });
+  });
+
+  it('fails to open with an error naming the path', async () => {
+    const dir = await tempDir();
+    const blocker = join(dir, 'not-a-dir');
+    await writeFile(blocker, '');
+    const path = join(blocker, 'egress.jsonl');
+    await expect(openAuditLog(path)).rejects.toThrow(`Cannot create the directory of the audit log ${path}`);
+    await expect(openAuditLog(path)).rejects.toBeInstanceOf(AuditLogError);
+    const isDir = join(dir, 'a-dir');
+    await mkdir(isDir);
+    await expect(openAuditLog(isDir)).rejects.toThrow(`Cannot open the audit log ${isDir}: EISDIR`);
+  });
+});

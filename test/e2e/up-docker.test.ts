@@ -1,0 +1,186 @@
+/**
+ * `bottle up` end to end on a real dockerd: two agents, real images, and every
+ * claim checked inside the guests. The only hosts contacted are containers
+ * this test starts (its TLS test hosts) and the bottles' own bundles.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueServerCert } from '../../lib/ca/openssl.js';
+import { NODE_TLS_PROBE } from '../../tasks/ca.js';
+import { bottle, endStatuses, REPO, type CliRun } from '../helpers/cli.js';
+import { dockerOut, guest, labelled } from '../helpers/docker.js';
+
+const TEST_HOST = 'tls.bottle-test';
+const DENIED_HOST = 'denied.bottle-test';
+const SERVER = `require('https').createServer({ cert: require('fs').readFileSync('/certs/server.crt'), key: require('fs').readFileSync('/certs/server.key') }, (q, s) => s.end('hello from the test host\\n')).listen(443)`;
+
+let work: string;
+let env: Record<string, string>;
+let first: CliRun;
+let plans: { agent: string; slug: string; machine: string; stateDir: string; egressNetwork: string; proxyUrl: string }[];
+const testHosts: string[] = [];
+
+const manifest = () => `
+bottles:
+  dev:
+    backend: docker
+    egress:
+      allow: ["${TEST_HOST}:443"]
+agents:
+  alpha:
+    bottle: dev
+    skills: [review, tdd]
+    promptFile: prompts/alpha.md
+  beta:
+    bottle: dev
+    prompt: ""
+`;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'bottle-e2e-'));
+  await cp(join(REPO, 'examples', 'skills'), join(work, 'skills'), { recursive: true });
+  await cp(join(REPO, 'examples', 'prompts'), join(work, 'prompts'), { recursive: true });
+  await writeFile(join(work, 'prompts', 'alpha.md'), 'You are alpha. Test first.\n');
+  await writeFile(join(work, 'bottle.yaml'), manifest());
+  env = { ...(process.env as Record<string, string>), BOTTLE_STATE_DIR: join(work, 'state') };
+  first = await bottle(['up', '-f', join(work, 'bottle.yaml'), '--progress', 'json'], env);
+  plans = [];
+  for (const agent of ['alpha', 'beta']) {
+    const slug = first.events[0]!.bottles.find((b: string) => b.startsWith(`${agent}-`));
+    plans.push(JSON.parse(await readFile(join(work, 'state', slug, 'plan.json'), 'utf8')));
+  }
+  // One TLS test host per bottle, on the bundle's way out, with a certificate the bottle's CA signed.
+  const bundleImage = JSON.parse(await readFile(join(work, 'state', '_run', 'record.json'), 'utf8')).tasks['bundle-image'].output.image;
+  for (const p of plans) {
+    const certs = join(work, `certs-${p.agent}`);
+    await issueServerCert({ cert: join(p.stateDir, 'ca', 'ca.crt'), key: join(p.stateDir, 'ca', 'ca.key') }, certs, [TEST_HOST, DENIED_HOST]);
+    const name = `bottle-test-host-${p.slug}`;
+    testHosts.push(name);
+    await dockerOut(['rm', '-f', name]);
+    const run = await dockerOut([
+      'run', '-d', '--name', name, '--label', 'bot-bottle.test=1', '--network', p.egressNetwork,
+      '--network-alias', TEST_HOST, '--network-alias', DENIED_HOST,
+      '--mount', `type=bind,source=${certs},target=/certs,readonly`, bundleImage, 'node', '-e', SERVER,
+    ]);
+    expect(run.exitCode, run.stderr).toBe(0);
+  }
+}, 900_000);
+
+afterAll(async () => {
+  for (const name of testHosts) await dockerOut(['rm', '-f', name]);
+  if (work) {
+    await bottle(['down', '-f', join(work, 'bottle.yaml'), '--purge'], env);
+    await rm(work, { recursive: true, force: true });
+  }
+}, 300_000);
+
+describe('bottle up on Docker', () => {
+  it('brings both bottles up, every task done, and says so in NDJSON', () => {
+    expect(first.exitCode, first.stderr + first.stdout.slice(-2000)).toBe(0);
+    const end = first.events.at(-1)!;
+    expect(end).toMatchObject({ v: 1, type: 'run-end', status: 'ok', counts: { failed: 0, blocked: 0, cancelled: 0 } });
+    const statuses = endStatuses(first.events);
+    for (const p of plans) {
+      for (const task of ['prepare', 'network', 'daemons', 'start-vm', 'prompt', 'skills', 'ca', 'git', 'supervise', 'ready']) {
+        expect(statuses.get(`${p.slug}/${task}`), `${p.slug}/${task}`).toMatch(/^(done|up-to-date)$/);
+      }
+    }
+  });
+
+  it('puts the prompt in the guest, 0600 and owned by the agent user, even when empty', async () => {
+    const [alpha, beta] = plans;
+    const stat = await guest(alpha!.machine, ['stat', '-c', '%a %U', '/home/node/.claude-bottle-prompt.txt']);
+    expect(stat.stdout.trim()).toBe('600 node');
+    expect((await guest(alpha!.machine, ['cat', '/home/node/.claude-bottle-prompt.txt'])).stdout).toBe('You are alpha. Test first.');
+    expect((await guest(beta!.machine, ['stat', '-c', '%s', '/home/node/.claude-bottle-prompt.txt'])).stdout.trim()).toBe('0');
+    const record = JSON.parse(await readFile(join(beta!.stateDir, 'record.json'), 'utf8'));
+    expect(record.tasks.prompt.output).toEqual({ path: null });
+  });
+
+  it('copies each skill tree into ~/.claude/skills', async () => {
+    const files = await guest(plans[0]!.machine, ['sh', '-c', 'cd ~/.claude/skills && find . -type f | sort && cat tdd/templates/test.ts.txt']);
+    expect(files.stdout.split('\n')).toEqual([
+      './review/SKILL.md',
+      './tdd/SKILL.md',
+      './tdd/templates/test.ts.txt',
+      'describe("x", () => {});',
+    ]);
+    expect((await guest(plans[1]!.machine, ['ls', '/home/node/.claude/skills'])).exitCode).not.toBe(0);
+  });
+
+  it('has curl and node trust the bottle CA against a TLS host of ours, through the proxy', async () => {
+    for (const p of plans) {
+      const curl = await guest(p.machine, ['curl', '-fsS', '--max-time', '15', `https://${TEST_HOST}/`]);
+      expect(curl.stdout, curl.stderr).toBe('hello from the test host');
+      const node = await guest(p.machine, ['node', '-e', NODE_TLS_PROBE, p.proxyUrl, `https://${TEST_HOST}:443/`]);
+      expect(node.stdout.trim(), node.stderr).toBe('node trusts the bottle CA');
+    }
+  });
+
+  it('refuses a host that is not on the allowlist, and logs the decision', async () => {
+    const p = plans[0]!;
+    const denied = await guest(p.machine, ['curl', '-sS', '--max-time', '15', `https://${DENIED_HOST}/`]);
+    expect(denied.exitCode).not.toBe(0);
+    expect(denied.stderr).toMatch(/403/);
+    const audit = (await readFile(join(p.stateDir, 'egress', 'egress.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(audit).toContainEqual(expect.objectContaining({ method: 'CONNECT', host: DENIED_HOST, port: 443, decision: 'deny', status: 403 }));
+    // Nothing but our own hosts was ever let through.
+    const allowed = new Set(audit.filter((a) => a.decision === 'allow').map((a) => a.host));
+    expect([...allowed].every((h) => h === TEST_HOST || h === 'ca-probe.bottle.internal')).toBe(true);
+  });
+
+  it('has no route out without the proxy', async () => {
+    const p = plans[0]!;
+    const ip = (await dockerOut(['inspect', '-f', `{{(index .NetworkSettings.Networks "${p.egressNetwork}").IPAddress}}`, testHosts[0]!])).stdout.trim();
+    expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const direct = await guest(p.machine, ['curl', '-sS', '--noproxy', '*', '--max-time', '5', '-k', `https://${ip}/`]);
+    expect(direct.exitCode).not.toBe(0);
+    expect(direct.stdout).toBe('');
+  });
+
+  it('sets the git identity and an origin at the git gate', async () => {
+    const p = plans[0]!;
+    expect((await guest(p.machine, ['git', 'config', '--global', 'user.email'])).stdout).toBe('alpha@bot-bottle.invalid');
+    expect((await guest(p.machine, ['git', '-C', '/home/node/workspace', 'remote', 'get-url', 'origin'])).stdout).toBe(
+      `http://claude-bottle-${p.slug}-bundle:8418/alpha.git`,
+    );
+  });
+
+  it('registers the supervise endpoint with the real claude binary', async () => {
+    const p = plans[0]!;
+    const got = await guest(p.machine, ['claude', 'mcp', 'get', 'supervise']);
+    expect(got.exitCode).toBe(0);
+    expect(got.stdout).toContain(`URL: http://claude-bottle-${p.slug}-bundle:8765/mcp`);
+  });
+
+  it('runs nothing on a second up, and only prompt and what needs it after the prompt changes', async () => {
+    const again = await bottle(['up', '-f', join(work, 'bottle.yaml'), '--progress', 'json'], env);
+    expect(again.exitCode).toBe(0);
+    expect(again.events.at(-1)!.counts).toMatchObject({ done: 0, failed: 0 });
+    expect([...endStatuses(again.events).values()].every((s) => s === 'up-to-date')).toBe(true);
+
+    await writeFile(join(work, 'prompts', 'alpha.md'), 'You are alpha, edited.\n');
+    const edited = await bottle(['up', '-f', join(work, 'bottle.yaml'), '--progress', 'json'], env);
+    expect(edited.exitCode).toBe(0);
+    const ran = [...endStatuses(edited.events)].filter(([, s]) => s === 'done').map(([k]) => k).sort();
+    expect(ran).toEqual([`${plans[0]!.slug}/prompt`, `${plans[0]!.slug}/ready`]);
+    expect((await guest(plans[0]!.machine, ['cat', '/home/node/.claude-bottle-prompt.txt'])).stdout).toBe('You are alpha, edited.');
+  });
+
+  it('down leaves no container, network or volume of the bottle; --purge removes its state', async () => {
+    const down = await bottle(['down', '-f', join(work, 'bottle.yaml')], env);
+    expect(down.exitCode, down.stderr + down.stdout).toBe(0);
+    for (const p of plans) {
+      const label = `bot-bottle.slug=${p.slug}`;
+      expect(await labelled('container', label)).toEqual([]);
+      expect(await labelled('network', label)).toEqual([]);
+      expect(await labelled('volume', label)).toEqual([]);
+      expect((await readFile(join(p.stateDir, 'plan.json'), 'utf8')).length).toBeGreaterThan(0);
+    }
+    const purge = await bottle(['down', '-f', join(work, 'bottle.yaml'), '--purge'], env);
+    expect(purge.exitCode, purge.stderr).toBe(0);
+    for (const p of plans) await expect(readFile(join(p.stateDir, 'plan.json'))).rejects.toThrow(/ENOENT/);
+  });
+});

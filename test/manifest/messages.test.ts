@@ -1,0 +1,259 @@
+import { describe, expect, it } from 'vitest';
+import { ManifestError, parseManifest } from '../../lib/manifest/index.js';
+import { manifestErrorOf } from './helpers.js';
+
+const SOURCE = { path: '/project/bottle.yaml', dir: '/project' };
+
+/** A valid manifest with `bottle` as the `dev` bottle and `agent` as the `demo` agent. */
+function withBottle(bottle: Record<string, unknown>, agent: Record<string, unknown> = {}) {
+  return { bottles: { dev: bottle, test: {} }, agents: { demo: { bottle: 'dev', ...agent } } };
+}
+
+async function issuesOf(data: unknown) {
+  const error = await manifestErrorOf(parseManifest(data, SOURCE));
+  expect(error.code).toBe('INVALID');
+  return error.issues;
+}
+
+/** [what, data, path, message]: each data holds exactly one mistake. */
+const CASES: [string, unknown, string, string][] = [
+  [
+    'an unknown top-level key',
+    { bottles: { dev: {} }, agents: { demo: { bottle: 'dev' } }, bottle: {} },
+    '(top level)',
+    'unknown key "bottle"; allowed keys: $schema, version, skillsDir, bottles, agents',
+  ],
+  [
+    'an unknown bottle key',
+    withBottle({ cpu: 2 }),
+    'bottles.dev',
+    'unknown key "cpu"; allowed keys: backend, image, cpus, memory, env, guestHome, user, egress, git',
+  ],
+  [
+    'unknown agent keys',
+    withBottle({}, { skill: [], promt: '' }),
+    'agents.demo',
+    'unknown keys "skill", "promt"; allowed keys: bottle, skills, prompt, promptFile, env',
+  ],
+  ['a wrong version', { version: 2, ...withBottle({}) }, 'version', 'expected 1, got 2'],
+  ['a wrong backend', withBottle({ backend: 'dockr' }), 'bottles.dev.backend', 'expected one of docker, smolvm, got "dockr"'],
+  ['a wrong type', withBottle({ cpus: 'two' }), 'bottles.dev.cpus', 'expected a number, got string ("two")'],
+  ['cpus of 0', withBottle({ cpus: 0 }), 'bottles.dev.cpus', 'expected a number greater than 0, got 0'],
+  ['cpus over 64', withBottle({ cpus: 65 }), 'bottles.dev.cpus', 'expected a number of at most 64, got 65'],
+  [
+    'memory under the minimum',
+    withBottle({ memory: '64m' }),
+    'bottles.dev.memory',
+    'expected at least 128 MiB, got "64m" (64 MiB)',
+  ],
+  [
+    'memory of the wrong type',
+    withBottle({ memory: true }),
+    'bottles.dev.memory',
+    'expected a number of MiB or a size such as "512m", "2g" or "2GiB" (units k, m, g, t, all binary), got boolean (true)',
+  ],
+  [
+    'an image with a space',
+    withBottle({ image: 'node 22' }),
+    'bottles.dev.image',
+    'expected a container image reference without spaces, got string ("node 22"); e.g. "node:22-bookworm"',
+  ],
+  [
+    'a relative guestHome',
+    withBottle({ guestHome: 'home/node' }),
+    'bottles.dev.guestHome',
+    'expected an absolute path in the guest (starting with "/"), got string ("home/node"); e.g. "/home/node"',
+  ],
+  [
+    'root as the user',
+    withBottle({ user: 'root' }),
+    'bottles.dev.user',
+    'expected a non-root user, got string ("root"): Claude Code refuses --dangerously-skip-permissions as root; ' +
+      'use a non-root user of the image, such as "node"',
+  ],
+  [
+    'uid 0 as the user',
+    withBottle({ user: '0' }),
+    'bottles.dev.user',
+    'expected a non-root user, got string ("0"): Claude Code refuses --dangerously-skip-permissions as root; ' +
+      'use a non-root user of the image, such as "node"',
+  ],
+  [
+    'a user that is no user name',
+    withBottle({ user: 'node user' }),
+    'bottles.dev.user',
+    'expected a user name or a numeric uid (e.g. "node" or "1000"), got string ("node user")',
+  ],
+  [
+    'an invalid env name',
+    withBottle({ env: { '1FOO': 'x' } }),
+    'bottles.dev.env.1FOO',
+    'invalid environment variable name "1FOO": use letters, digits and "_", and do not start with a digit',
+  ],
+  [
+    'an env value that is an object',
+    withBottle({}, { env: { FOO: { a: 1 } } }),
+    'agents.demo.env.FOO',
+    'expected a string (a number or a boolean is turned into one), got object',
+  ],
+  [
+    'a bad egress entry',
+    withBottle({ egress: { allow: ['example.com', 'api.github.com', 'https://x.org'] } }),
+    'bottles.dev.egress.allow[2]',
+    'expected host, host:port or *.domain[:port] (e.g. "api.github.com", "*.npmjs.org:443"), got "https://x.org": ' +
+      'write the host alone, without a scheme such as "https://"',
+  ],
+  ['egress without allow', withBottle({ egress: {} }), 'bottles.dev.egress.allow', 'expected a list, got nothing; add it'],
+  [
+    'a push pattern outside refs/',
+    withBottle({ git: { repo: '.', push: ['main'] } }),
+    'bottles.dev.git.push[0]',
+    'expected a ref pattern that starts with "refs/" and uses only letters, digits and . _ / * -, got string ("main"); ' +
+      'e.g. "refs/heads/agent/*"',
+  ],
+  ['git without repo', withBottle({ git: {} }), 'bottles.dev.git.repo', 'expected a string, got nothing; add it'],
+  [
+    'a git user without email',
+    withBottle({ git: { repo: '.', user: { name: 'A' } } }),
+    'bottles.dev.git.user.email',
+    'expected a string, got nothing; add it',
+  ],
+  [
+    'an agent naming no bottle of the manifest',
+    withBottle({}, { bottle: 'prod' }),
+    'agents.demo.bottle',
+    'no bottle "prod"; bottles: dev, test',
+  ],
+  [
+    'an agent without a bottle',
+    { bottles: { dev: {}, test: {} }, agents: { demo: {} } },
+    'agents.demo.bottle',
+    'expected the name of a bottle (bottles: dev, test), got nothing',
+  ],
+  [
+    'a bottle name with capitals',
+    { bottles: { Dev: {} }, agents: { demo: { bottle: 'Dev' } } },
+    'bottles.Dev',
+    'invalid bottle name "Dev": use only lower-case letters, digits and "-" ' +
+      '(bottle names become part of Docker and smolvm machine names); try "dev"',
+  ],
+  [
+    'an agent name with "--"',
+    { bottles: { dev: {} }, agents: { 'my--agent': { bottle: 'dev' } } },
+    'agents.my--agent',
+    'invalid agent name "my--agent": do not use "--" (agent names become part of Docker and smolvm machine names); ' +
+      'try "my-agent"',
+  ],
+  [
+    'a bottle name ending in "-"',
+    { bottles: { 'dev-': {} }, agents: { demo: { bottle: 'dev-' } } },
+    'bottles.dev-',
+    'invalid bottle name "dev-": start and end it with a letter or digit ' +
+      '(bottle names become part of Docker and smolvm machine names); try "dev"',
+  ],
+  [
+    'a bottle name of 41 characters',
+    { bottles: { ['a'.repeat(41)]: {} }, agents: { demo: { bottle: 'a'.repeat(41) } } },
+    `bottles.${'a'.repeat(41)}`,
+    'invalid bottle name "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa": use at most 40 characters (it has 41) ' +
+      `(bottle names become part of Docker and smolvm machine names); try "${'a'.repeat(40)}"`,
+  ],
+  [
+    'an invalid skill name',
+    withBottle({}, { skills: ['review', '../etc'] }),
+    'agents.demo.skills[1]',
+    'expected a skill name (letters, digits, ".", "_" and "-", starting with a letter or digit), got string ("../etc")',
+  ],
+  [
+    'a skill listed twice',
+    withBottle({}, { skills: ['review', 'lint', 'review'] }),
+    'agents.demo.skills[2]',
+    'skill "review" is already listed at [0]; list each skill once',
+  ],
+  [
+    'both prompt and promptFile',
+    withBottle({}, { prompt: 'hi', promptFile: 'prompt.md' }),
+    'agents.demo',
+    'set either "prompt" (the text) or "promptFile" (a file holding it), not both; remove one of them',
+  ],
+  ['an empty promptFile', withBottle({}, { promptFile: '' }), 'agents.demo.promptFile', 'expected a non-empty string, got ""'],
+  [
+    'no bottles',
+    { bottles: {}, agents: { demo: { bottle: 'dev' } } },
+    'bottles',
+    'expected at least one bottle, got none; add one, e.g. "bottles: { dev: {} }"',
+  ],
+  [
+    'no agents',
+    { bottles: { dev: {} }, agents: {} },
+    'agents',
+    'expected at least one agent, got none; add one, e.g. "agents: { demo: { bottle: dev } }"',
+  ],
+  ['bottles missing', { agents: { demo: { bottle: 'dev' } } }, 'bottles', 'expected an object, got nothing; add it'],
+  ['bottles as a list', { bottles: ['dev'], agents: { demo: { bottle: 'dev' } } }, 'bottles', 'expected an object, got list'],
+  ['a list at the top', [], '(top level)', 'expected an object, got list'],
+  [
+    'an empty manifest',
+    null,
+    '(top level)',
+    'the manifest is empty; expected an object with "bottles" and "agents", ' +
+      'e.g. {"bottles":{"dev":{}},"agents":{"demo":{"bottle":"dev"}}}',
+  ],
+];
+
+describe('parseManifest: one message per mistake', () => {
+  it.each(CASES)('%s', async (_what, data, path, message) => {
+    expect(await issuesOf(data)).toStrictEqual([{ path, message }]);
+  });
+});
+
+describe('ManifestError', () => {
+  it('lists every issue in its message, under the file name', async () => {
+    const data = {
+      version: 2,
+      bottles: {
+        dev: { backend: 'dockr', egress: { allow: ['ok.example', 'bad host', 'also.ok', 'x.org:0'] }, extra: 1 },
+      },
+      agents: { demo: { bottle: 'prod', prompt: 'a', promptFile: 'b' } },
+    };
+    const error = await manifestErrorOf(parseManifest(data, SOURCE));
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('ManifestError');
+    expect(error.file).toBe('/project/bottle.yaml');
+    expect(error.message).toBe(
+      [
+        '/project/bottle.yaml is not a valid bottle manifest:',
+        '  - version: expected 1, got 2',
+        '  - bottles.dev.backend: expected one of docker, smolvm, got "dockr"',
+        '  - bottles.dev.egress.allow[1]: expected host, host:port or *.domain[:port] ' +
+          '(e.g. "api.github.com", "*.npmjs.org:443"), got "bad host": write the host alone, without a path, user or spaces',
+        '  - bottles.dev.egress.allow[3]: expected host, host:port or *.domain[:port] ' +
+          '(e.g. "api.github.com", "*.npmjs.org:443"), got "x.org:0": the port must be a number from 1 to 65535, got "0"',
+        '  - bottles.dev: unknown key "extra"; allowed keys: backend, image, cpus, memory, env, guestHome, user, egress, git',
+        '  - agents.demo.bottle: no bottle "prod"; bottles: dev',
+        '  - agents.demo: set either "prompt" (the text) or "promptFile" (a file holding it), not both; remove one of them',
+      ].join('\n'),
+    );
+    expect(error.issues).toHaveLength(7);
+  });
+
+  it('reports a duplicate skill even when another skill is not a string', async () => {
+    const issues = await issuesOf(withBottle({}, { skills: ['a', 3, 'a'] }));
+    expect(issues).toStrictEqual([
+      { path: 'agents.demo.skills[1]', message: 'expected a string, got number (3)' },
+      { path: 'agents.demo.skills[2]', message: 'skill "a" is already listed at [0]; list each skill once' },
+    ]);
+  });
+
+  it('reports prompt and promptFile together even when another field of the agent has the wrong type', async () => {
+    const issues = await issuesOf(withBottle({}, { skills: 'review', prompt: 'a', promptFile: 'b' }));
+    expect(issues.map((issue) => issue.path)).toStrictEqual(['agents.demo.skills', 'agents.demo']);
+  });
+
+  it('builds its message from the issues, and keeps a single issue for other failures', () => {
+    const invalid = ManifestError.invalid('m.yaml', [{ path: 'a.b', message: 'bad' }]);
+    expect(invalid.message).toBe('m.yaml is not a valid bottle manifest:\n  - a.b: bad');
+    const other = new ManifestError({ code: 'NOT_FOUND', file: '/x', message: 'no manifest in /x' });
+    expect(other.issues).toStrictEqual([{ path: '(top level)', message: 'no manifest in /x' }]);
+  });
+});

@@ -1,0 +1,153 @@
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseManifest, type Manifest } from '../../lib/manifest/index.js';
+import { SEED, tempDir, writeFiles } from './helpers.js';
+
+const SOURCE = { path: '/project/bottle.yaml', dir: '/project' };
+
+describe('parseManifest: normalised output', () => {
+  it('accepts the seed and fills in every default', async () => {
+    const manifest = await parseManifest(SEED, SOURCE);
+    expect(manifest).toStrictEqual<Manifest>({
+      version: 1,
+      skillsDir: '/project/skills',
+      bottles: {
+        dev: { name: 'dev', env: {}, guestHome: '/home/node', user: 'node', egress: { allow: [] } },
+      },
+      agents: {
+        demo: { name: 'demo', bottle: 'dev', skills: [], prompt: '', promptSource: 'inline', env: {} },
+      },
+    });
+  });
+
+  it('fills in the defaults of an agent that gives only its bottle', async () => {
+    const manifest = await parseManifest({ bottles: { dev: {} }, agents: { a: { bottle: 'dev' } } }, SOURCE);
+    expect(manifest.agents.a).toStrictEqual({
+      name: 'a',
+      bottle: 'dev',
+      skills: [],
+      prompt: '',
+      promptSource: 'inline',
+      env: {},
+    });
+  });
+
+  it('normalises a manifest that sets every field', async () => {
+    const dir = await tempDir();
+    await writeFiles(dir, { 'prompts/writer.md': 'Write well.\n' });
+    const data = {
+      $schema: './bottle.schema.json',
+      version: 1,
+      skillsDir: './my-skills',
+      bottles: {
+        dev: {
+          backend: 'docker',
+          image: 'node:22-bookworm',
+          cpus: 1.5,
+          memory: '2GiB',
+          env: { DEBUG: '1', PORT: 8080, VERBOSE: true },
+          guestHome: '/home//agent/',
+          user: 'agent',
+          egress: {
+            allow: [
+              'api.github.com',
+              'Registry.NPMJS.org:443',
+              '*.Example.com',
+              '*.internal.test:8443',
+              '10.0.0.1',
+              ' API.github.com ',
+            ],
+          },
+          git: {
+            repo: '../repo',
+            push: ['refs/heads/agent/*', 'refs/tags/v1.0'],
+            user: { name: 'Agent', email: 'agent@example.com' },
+          },
+        },
+        vm: { backend: 'smolvm', memory: 512, cpus: 64 },
+        small: { memory: '131072k' },
+      },
+      agents: {
+        demo: { bottle: 'dev', skills: ['review', 'git.helper_2'], prompt: 'Be careful.', env: { TOKEN_NAME: 'x' } },
+        writer: { bottle: 'vm', promptFile: 'prompts/writer.md' },
+      },
+    };
+    const manifest = await parseManifest(data, { path: `${dir}/bottle.yaml`, dir });
+    expect(manifest).toStrictEqual<Manifest>({
+      version: 1,
+      skillsDir: `${dir}/my-skills`,
+      bottles: {
+        dev: {
+          name: 'dev',
+          backend: 'docker',
+          image: 'node:22-bookworm',
+          cpus: 1.5,
+          memory: 2048,
+          env: { DEBUG: '1', PORT: '8080', VERBOSE: 'true' },
+          guestHome: '/home/agent',
+          user: 'agent',
+          egress: {
+            allow: [
+              { host: 'api.github.com', port: null },
+              { host: 'registry.npmjs.org', port: 443 },
+              { host: '*.example.com', port: null },
+              { host: '*.internal.test', port: 8443 },
+              { host: '10.0.0.1', port: null },
+            ],
+          },
+          git: {
+            repo: join(dirname(dir), 'repo'),
+            push: ['refs/heads/agent/*', 'refs/tags/v1.0'],
+            user: { name: 'Agent', email: 'agent@example.com' },
+          },
+        },
+        vm: {
+          name: 'vm',
+          backend: 'smolvm',
+          cpus: 64,
+          memory: 512,
+          env: {},
+          guestHome: '/home/node',
+          user: 'node',
+          egress: { allow: [] },
+        },
+        small: { name: 'small', memory: 128, env: {}, guestHome: '/home/node', user: 'node', egress: { allow: [] } },
+      },
+      agents: {
+        demo: {
+          name: 'demo',
+          bottle: 'dev',
+          skills: ['review', 'git.helper_2'],
+          prompt: 'Be careful.',
+          promptSource: 'inline',
+          env: { TOKEN_NAME: 'x' },
+        },
+        writer: {
+          name: 'writer',
+          bottle: 'vm',
+          skills: [],
+          prompt: 'Write well.\n',
+          promptSource: `${dir}/prompts/writer.md`,
+          env: {},
+        },
+      },
+    });
+  });
+
+  it('keeps a git section without push patterns as "no push allowed"', async () => {
+    const manifest = await parseManifest(
+      { bottles: { dev: { git: { repo: '/srv/repo' } } }, agents: { a: { bottle: 'dev' } } },
+      SOURCE,
+    );
+    expect(manifest.bottles.dev?.git).toStrictEqual({ repo: '/srv/repo', push: [] });
+  });
+
+  it('accepts an absolute skillsDir as it is', async () => {
+    const manifest = await parseManifest({ ...SEED, skillsDir: '/opt/skills' }, SOURCE);
+    expect(manifest.skillsDir).toBe('/opt/skills');
+  });
+
+  it('refuses a relative source dir, a programming error', async () => {
+    await expect(parseManifest(SEED, { path: 'bottle.yaml', dir: 'project' })).rejects.toThrow(TypeError);
+  });
+});
