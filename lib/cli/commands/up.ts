@@ -5,6 +5,8 @@ import { parse, positiveInt } from '../parse.js';
 import { parseProgress, reporterFor } from '../progress.js';
 import { runLocked } from '../run-locked.js';
 import { openSession } from '../session.js';
+import { preflight } from '../../plan/preflight.js';
+import { UsageError } from '../usage-error.js';
 
 export const UP_HELP = `Usage: bottle up [agents..] [options]
 
@@ -45,6 +47,8 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
     cwd: cli.cwd,
     withSubnets: true,
   });
+  const problems = preflight(session.planned.map((p) => p.plan));
+  if (problems.length > 0) throw new UsageError(`cannot bring the bottles up:\n  - ${problems.join('\n  - ')}`);
   const write = (line: string) => cli.stdout(`${line}\n`);
   const result = await runLocked(session, upGraph(), {
     record: true,

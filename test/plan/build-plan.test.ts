@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../../lib/manifest/parse.js';
+import { buildPlans } from '../../lib/plan/build-plan.js';
+import type { LoadedManifest } from '../../lib/manifest/types.js';
+
+async function loaded(data: unknown): Promise<LoadedManifest> {
+  const source = { path: '/work/proj/bottle.yaml', dir: '/work/proj' };
+  return { ...source, manifest: await parseManifest(data, source) };
+}
+
+const base = {
+  loaded: undefined as unknown as LoadedManifest,
+  stateRoot: '/state',
+  home: '/root',
+  env: {},
+  subnetsInUse: ['172.17.0.0/16'],
+  previousSubnets: new Map<string, string>(),
+  defaultBackend: 'docker' as const,
+};
+
+describe('buildPlans', () => {
+  it('names everything after the slug and gives the bundle .2 of a private /24', async () => {
+    const m = await loaded({ bottles: { dev: {} }, agents: { demo: { skills: [], prompt: '', bottle: 'dev' } } });
+    const plan = buildPlans({ ...base, loaded: m, agents: ['demo'] })[0]!.plan as any;
+    expect(plan.slug).toMatch(/^demo-[0-9a-f]{5}$/);
+    expect(plan).toMatchObject({
+      machine: `claude-bottle-${plan.slug}`,
+      bundle: `claude-bottle-${plan.slug}-bundle`,
+      network: `claude-bottle-${plan.slug}`,
+      egressNetwork: `claude-bottle-${plan.slug}-egress`,
+      stateDir: `/state/${plan.slug}`,
+      promptFile: `/state/${plan.slug}/agent/prompt.txt`,
+      guestPromptPath: '/home/node/.claude-bottle-prompt.txt',
+      guestSkillsDir: '/home/node/.claude/skills',
+      skillDirs: ['/work/proj/skills', '/root/.claude/skills'],
+      user: 'node',
+      labels: { 'bot-bottle.slug': plan.slug, 'bot-bottle.agent': 'demo' },
+    });
+    expect(plan.subnet).toMatch(/^10\.213\.\d+\.0\/24$/);
+    expect(plan.gateway).toBe(plan.subnet.replace('.0/24', '.1'));
+    expect(plan.bundleIp).toBe(plan.subnet.replace('.0/24', '.2'));
+    expect(plan.proxyUrl).toBe(`http://${plan.bundleIp}:3128`);
+  });
+
+  it('gives two bottles different subnets and honours BOTTLE_GUEST_SKILLS_DIR and guestHome', async () => {
+    const m = await loaded({
+      bottles: { dev: { guestHome: '/home/dev', user: 'dev' } },
+      agents: { a: { bottle: 'dev' }, b: { bottle: 'dev' } },
+    });
+    const plans = buildPlans({ ...base, loaded: m, agents: ['a', 'b'], env: { BOTTLE_GUEST_SKILLS_DIR: '/opt/skills' } }).map((p) => p.plan);
+    expect(plans[0]!.subnet).not.toBe(plans[1]!.subnet);
+    expect(plans[0]).toMatchObject({ guestSkillsDir: '/opt/skills', guestPromptPath: '/home/dev/.claude-bottle-prompt.txt', user: 'dev' });
+  });
+
+  it('points the guest at its proxy, lets the agent env win, and keeps env values out of the plan', async () => {
+    const m = await loaded({
+      bottles: { dev: { env: { MODE: 'bottle', TOKEN: 'sekret-1' } } },
+      agents: { demo: { bottle: 'dev', env: { MODE: 'agent' } } },
+    });
+    const [p] = buildPlans({ ...base, loaded: m, agents: ['demo'] });
+    expect(p!.guestEnv).toMatchObject({ MODE: 'agent', HTTPS_PROXY: p!.plan.proxyUrl, HOME: '/home/node' });
+    expect(p!.guestEnv.NO_PROXY).toBe(`localhost,127.0.0.1,${p!.plan.bundle},${p!.plan.bundleIp}`);
+    expect(p!.plan.envNames).toContain('TOKEN');
+    expect(JSON.stringify(p!.plan)).not.toContain('sekret-1');
+  });
+
+  it('keeps a bottle on the subnet it had', async () => {
+    const m = await loaded({ bottles: { dev: {} }, agents: { demo: { bottle: 'dev' } } });
+    const [first] = buildPlans({ ...base, loaded: m, agents: ['demo'] });
+    const previous = new Map([[first!.plan.slug, '10.213.200.0/24']]);
+    const [again] = buildPlans({ ...base, loaded: m, agents: ['demo'], previousSubnets: previous });
+    expect(again!.plan.subnet).toBe('10.213.200.0/24');
+  });
+});
