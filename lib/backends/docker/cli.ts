@@ -42,7 +42,8 @@ export function dockerError(args: readonly string[], result: RunResult): TaskErr
 /** `docker inspect` of several objects at once; missing ones are simply absent. */
 export async function inspectMany<T>(kind: 'container' | 'network' | 'image', names: readonly string[], options: RunOptions = {}): Promise<T[]> {
   if (names.length === 0) return [];
-  const result = await docker([kind, 'inspect', ...names], { ...options, allow: [1], echo: false });
+  // A probe: its JSON and "No such object" would only clutter the task's log.
+  const result = await docker([kind, 'inspect', ...names], { signal: options.signal, allow: [1], echo: false });
   const text = result.stdout.trim();
   if (result.exitCode !== 0 && !/No such|not found/i.test(result.stderr)) throw dockerError([kind, 'inspect'], result);
   return text.startsWith('[') ? (JSON.parse(text) as T[]) : [];
