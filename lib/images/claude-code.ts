@@ -5,6 +5,7 @@
  * overrides it.
  */
 import { existsSync } from 'node:fs';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TaskError } from '../engine/errors.js';
 import { run } from '../process/run.js';
@@ -17,19 +18,37 @@ export function claudeCodeVersion(env: NodeJS.ProcessEnv = process.env): string 
   return env.BOTTLE_CLAUDE_CODE_VERSION || CLAUDE_CODE_VERSION;
 }
 
-/** The install prefix: `<dir>/node_modules/@anthropic-ai/claude-code/bin/claude.exe` exists afterwards. */
+/**
+ * The install prefix: `<dir>/node_modules/@anthropic-ai/claude-code/bin/claude.exe`
+ * exists afterwards. Installed into a private temp dir and renamed into place,
+ * so two `bottle up`s sharing the cache never see (or make) half an install.
+ */
 export async function ensureClaudeCode(cache: string, options: OpOptions): Promise<string> {
   const version = claudeCodeVersion();
   const prefix = join(cache, `claude-code-${version}`);
-  const bin = join(prefix, 'node_modules', '@anthropic-ai', 'claude-code', 'bin', 'claude.exe');
-  if (existsSync(bin)) return prefix;
-  await ensureDir(prefix);
-  const npm = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', prefix, `@anthropic-ai/claude-code@${version}`], options);
-  if (npm.exitCode !== 0 || !existsSync(bin)) {
-    throw new TaskError(`npm could not install @anthropic-ai/claude-code@${version}: ${npm.stderr.trim().split('\n').at(-1) ?? ''}`, {
-      code: 'NPM_FAILED',
-      transient: true,
-    });
+  if (existsSync(binIn(prefix))) return prefix;
+  await ensureDir(cache);
+  const temp = await mkdtemp(join(cache, `.claude-code-${version}-`));
+  try {
+    const npm = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', temp, `@anthropic-ai/claude-code@${version}`], options);
+    if (npm.exitCode !== 0 || !existsSync(binIn(temp))) {
+      throw new TaskError(`npm could not install @anthropic-ai/claude-code@${version}: ${npm.stderr.trim().split('\n').at(-1) ?? ''}`, {
+        code: 'NPM_FAILED',
+        transient: true,
+      });
+    }
+    try {
+      await rename(temp, prefix);
+    } catch (error) {
+      // Another run got there first: its install is as good as ours.
+      if (!existsSync(binIn(prefix))) throw error;
+    }
+  } finally {
+    await rm(temp, { recursive: true, force: true });
   }
   return prefix;
+}
+
+function binIn(prefix: string): string {
+  return join(prefix, 'node_modules', '@anthropic-ai', 'claude-code', 'bin', 'claude.exe');
 }
