@@ -1,7 +1,8 @@
 /**
  * Turns a valid manifest into the normalised `Manifest`: the one place where
- * defaults are filled in and host paths are made absolute. It is pure: prompt
- * files are read beforehand (prompt-files.ts) and passed in.
+ * defaults are filled in, host paths are made absolute and the guest home is
+ * tidied. It is pure: prompt files are read beforehand (prompt-files.ts) and
+ * passed in.
  */
 import { resolve } from 'node:path';
 import { DEFAULT_GUEST_HOME, DEFAULT_SKILLS_DIR, DEFAULT_USER, MANIFEST_VERSION } from './defaults.js';
