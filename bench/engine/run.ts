@@ -8,6 +8,7 @@
 import { PGraph } from 'p-graph';
 import { defineGraph } from '../../lib/engine/graph.js';
 import { runGraph } from '../../lib/engine/scheduler.js';
+import { memoryRecorder } from '../../lib/engine/recorder.js';
 import { noWorkTasks, UP_SHAPE } from './up-shape.js';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
@@ -21,6 +22,17 @@ async function ours(): Promise<number> {
   const items = Array.from({ length: ITEMS }, (_, i) => ({ key: `item${i}`, ctx: undefined }));
   const result = await runGraph(graph, { items, concurrency: CONCURRENCY });
   if (result.counts.done !== NODES) throw new Error(`engine ran ${result.counts.done} of ${NODES} nodes`);
+  return performance.now() - started;
+}
+
+/** The same graph as `bottle up` runs it: records kept (in memory) and every event to a subscriber. */
+async function oursRecorded(): Promise<number> {
+  const started = performance.now();
+  const graph = defineGraph(noWorkTasks());
+  const items = Array.from({ length: ITEMS }, (_, i) => ({ key: `item${i}`, ctx: undefined }));
+  let events = 0;
+  const result = await runGraph(graph, { items, concurrency: CONCURRENCY, recorder: memoryRecorder(), onEvent: () => void events++ });
+  if (result.counts.done !== NODES || events < 2 * NODES) throw new Error(`engine ran ${result.counts.done} of ${NODES} nodes`);
   return performance.now() - started;
 }
 
@@ -59,11 +71,17 @@ async function main(): Promise<void> {
     }
     console.log(`round ${round}: engine ${a.at(-1)!.toFixed(1)} ms, p-graph ${b.at(-1)!.toFixed(1)} ms`);
   }
+  const c: number[] = [];
+  for (let round = 1; round <= ROUNDS; round++) c.push(await oursRecorded());
+  const recordedS = median(c) / 1000;
   const engineS = median(a) / 1000;
   const pgraphS = median(b) / 1000;
   const overheadUs = (engineS * 1e6) / NODES;
   const peakMb = process.resourceUsage().maxRSS / 1024;
   console.log(`median: engine ${(engineS * 1000).toFixed(1)} ms, p-graph ${(pgraphS * 1000).toFixed(1)} ms`);
+  console.log(
+    `with records (in memory) and an event subscriber, as bottle up runs it: ${(recordedS * 1000).toFixed(1)} ms, ratio ${(recordedS / pgraphS).toFixed(3)} to p-graph, ${((recordedS * 1e6) / NODES).toFixed(2)} us/node`,
+  );
   console.log(
     `RESULT engine_s=${engineS.toFixed(4)} pgraph_s=${pgraphS.toFixed(4)} ratio=${(engineS / pgraphS).toFixed(3)} overhead_us=${overheadUs.toFixed(2)} peak_mb=${peakMb.toFixed(1)}`,
   );

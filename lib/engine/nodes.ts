@@ -42,39 +42,81 @@ export function nodeKey(item: string, task: string): string {
 }
 
 export function expandNodes<C>(graph: Graph<C>, opts: NormalOptions<C>): Node<C>[] {
-  const all = new Map<string, Node<C>>();
-  const make = (item: string, task: TaskDef<C>, ctx: C): Node<C> => {
-    const node: Node<C> = {
-      key: nodeKey(item, task.id),
-      item,
-      task,
-      ctx,
-      rank: graph.rank.get(task.id)!,
-      needs: [],
-      external: [],
-      dependents: [],
-      waiting: 0,
-      started: false,
-      began: 0,
-      startedAt: '',
-    };
-    all.set(node.key, node);
-    return node;
-  };
-  const runTasks = graph.tasks.filter((t) => t.scope === 'run');
-  for (const t of runTasks) make(RUN_ITEM, t, opts.shared as C);
-  for (const item of opts.items) {
-    for (const t of graph.tasks) if (t.scope !== 'run') make(item.key, t, item.ctx);
+  const tasks = graph.tasks;
+  const position = new Map(tasks.map((t, i) => [t.id, i]));
+  // Needs by task position: wiring a node is array indexing, not string look-ups.
+  const needsAt = tasks.map((t) => (t.needs ?? []).map((n) => position.get(n)!));
+  const make = (item: string, task: TaskDef<C>, ctx: C): Node<C> => ({
+    key: nodeKey(item, task.id),
+    item,
+    task,
+    ctx,
+    rank: graph.rank.get(task.id)!,
+    needs: [],
+    external: [],
+    dependents: [],
+    waiting: 0,
+    started: false,
+    began: 0,
+    startedAt: '',
+  });
+  // One row per item, indexed by task position; run-scoped tasks share one node across rows.
+  const runRow = tasks.map((t) => (t.scope === 'run' ? make(RUN_ITEM, t, opts.shared as C) : undefined));
+  const rows: (Node<C> | undefined)[][] = [runRow];
+  for (const item of opts.items) rows.push(tasks.map((t, i) => (t.scope === 'run' ? runRow[i] : make(item.key, t, item.ctx))));
+  const owned = (row: (Node<C> | undefined)[], i: number) => (row === runRow ? tasks[i]!.scope === 'run' : tasks[i]!.scope !== 'run');
+
+  const target = opts.target;
+  if (!target) {
+    const nodes: Node<C>[] = [];
+    for (const row of rows) {
+      for (let i = 0; i < tasks.length; i++) {
+        if (!owned(row, i)) continue;
+        const node = row[i]!;
+        for (const j of needsAt[i]!) {
+          const dep = row[j]!;
+          node.needs.push(dep);
+          dep.dependents.push(node);
+        }
+        node.waiting = node.needs.length;
+        nodes.push(node);
+      }
+    }
+    return nodes;
   }
-  const needOf = (node: Node<C>, need: string): Node<C> => {
-    const dep = graph.byId.get(need)!;
-    return all.get(nodeKey(dep.scope === 'run' ? RUN_ITEM : node.item, need))!;
-  };
-  const selected = select(all, opts, needOf);
-  for (const node of selected) {
-    for (const need of node.task.needs ?? []) {
-      const dep = needOf(node, need);
-      if (selected.has(dep)) {
+  return selectTarget(target, position, needsAt, rows, opts);
+}
+
+/** The target node (and with `withDeps` its ancestors); needs outside the selection are external. */
+function selectTarget<C>(
+  target: NonNullable<NormalOptions<C>['target']>,
+  position: Map<string, number>,
+  needsAt: number[][],
+  rows: (Node<C> | undefined)[][],
+  opts: NormalOptions<C>,
+): Node<C>[] {
+  const rowOf = (item: string) => (item === RUN_ITEM ? rows[0]! : rows[1 + opts.items.findIndex((x) => x.key === item)]!);
+  const root = rowOf(target.item)[position.get(target.task)!]!;
+  const chosen = new Set<Node<C>>([root]);
+  if (target.withDeps) {
+    const stack = [root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      const row = rowOf(node.item);
+      for (const j of needsAt[position.get(node.task.id)!]!) {
+        const dep = row[j]!;
+        if (!chosen.has(dep)) {
+          chosen.add(dep);
+          stack.push(dep);
+        }
+      }
+    }
+  }
+  for (const node of chosen) {
+    const row = rowOf(node.item);
+    for (const j of needsAt[position.get(node.task.id)!]!) {
+      const dep = row[j]!;
+      if (chosen.has(dep)) {
         node.needs.push(dep);
         dep.dependents.push(node);
       } else {
@@ -83,30 +125,5 @@ export function expandNodes<C>(graph: Graph<C>, opts: NormalOptions<C>): Node<C>
     }
     node.waiting = node.needs.length;
   }
-  return [...selected];
-}
-
-function select<C>(
-  all: Map<string, Node<C>>,
-  opts: NormalOptions<C>,
-  needOf: (node: Node<C>, need: string) => Node<C>,
-): Set<Node<C>> {
-  const target = opts.target;
-  if (!target) return new Set(all.values());
-  const root = all.get(nodeKey(target.item, target.task))!;
-  const chosen = new Set<Node<C>>([root]);
-  if (target.withDeps) {
-    const stack = [root];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      for (const need of node.task.needs ?? []) {
-        const dep = needOf(node, need);
-        if (!chosen.has(dep)) {
-          chosen.add(dep);
-          stack.push(dep);
-        }
-      }
-    }
-  }
-  return chosen;
+  return [...chosen];
 }

@@ -21,10 +21,9 @@ export interface NormalOptions<C> {
   failFast: boolean;
   isForced: (task: string) => boolean;
   target: Target | undefined;
-  onEvent: EventSink;
+  /** Undefined when nobody listens: then no event object is even built. */
+  onEvent: EventSink | undefined;
 }
-
-const noop: EventSink = () => {};
 
 export function normalizeOptions<C>(graph: Graph<C>, options: RunOptions<C>): NormalOptions<C> {
   const bad = (message: string) => new EngineError('BAD_OPTIONS', message);
@@ -65,7 +64,7 @@ export function normalizeOptions<C>(graph: Graph<C>, options: RunOptions<C>): No
     failFast: options.failFast ?? false,
     isForced: force === true ? () => true : (task) => forced.has(task),
     target,
-    onEvent: options.onEvent ?? noop,
+    onEvent: options.onEvent,
   };
 }
 

@@ -17,6 +17,7 @@ import { normalizeOptions, type NormalOptions } from './normalize.js';
 import { RUN_ITEM, type NodeResult, type RunOptions, type RunResult } from './options.js';
 import type { TaskRecord } from './recorder.js';
 import { emptyCounts, isSuccess, type EndStatus } from './status.js';
+import { noRecorder } from './recorder.js';
 
 export async function runGraph<C>(graph: Graph<C>, options: RunOptions<C>): Promise<RunResult> {
   const opts = normalizeOptions(graph, options);
@@ -80,6 +81,8 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
   /** Running attempts to reject when the run stops. */
   private readonly stopWatchers = new Set<(reason: unknown) => void>();
   private ended = 0;
+  /** False without a recorder: then no record is built or written at all. */
+  private readonly recording: boolean;
   private cancelledByUser = false;
   private finish!: () => void;
 
@@ -89,6 +92,7 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
     private readonly opts: NormalOptions<C>,
   ) {
     this.clock = opts.clock;
+    this.recording = opts.recorder !== noRecorder;
     this.random = opts.random;
     this.global = new PQueue({ concurrency: opts.concurrency });
     // Tasks hand the stop signal to their child processes: one listener each is expected.
@@ -100,7 +104,8 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
   }
 
   async run(): Promise<RunResult> {
-    const { clock, onEvent, signal } = this.opts;
+    const { clock, signal } = this.opts;
+    const onEvent = this.opts.onEvent ?? (() => {});
     const started = clock.now();
     const items = [...new Set(this.nodes.map((n) => n.item))];
     onEvent({ type: 'run-start', items, tasks: this.graph.tasks.map((t) => t.id) });
@@ -155,7 +160,8 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
     node.started = true;
     const clock = this.clock;
     const began = (node.began = clock.now());
-    const startedAt = (node.startedAt = new Date().toISOString());
+    // Wall time is for records only.
+    const startedAt = (node.startedAt = this.recording ? new Date().toISOString() : '');
     try {
       const own = node.task.fingerprint?.(node.ctx) ?? null;
       node.fp = this.fingerprint(node, own instanceof Promise ? await own : own);
@@ -187,20 +193,20 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
 
   onAttempt(node: Node<C>, attempt: number): void {
     this.opts.recorder.beginAttempt?.(node.item, node.task.id, attempt);
-    this.opts.onEvent({ type: 'node-start', item: node.item, task: node.task.id, attempt });
-    this.writeLater(node, { status: 'running', attempts: attempt, startedAt: node.startedAt, durationMs: 0 });
+    this.opts.onEvent?.({ type: 'node-start', item: node.item, task: node.task.id, attempt });
+    if (this.recording) this.writeLater(node, { status: 'running', attempts: attempt, startedAt: node.startedAt, durationMs: 0 });
   }
 
   onRetry(node: Node<C>, attempt: number, delayMs: number, error: unknown): void {
     const info = toErrorInfo(error);
-    this.opts.onEvent({ type: 'node-retry', item: node.item, task: node.task.id, attempt, delayMs, error: info.message });
+    this.opts.onEvent?.({ type: 'node-retry', item: node.item, task: node.task.id, attempt, delayMs, error: info.message });
     const durationMs = this.clock.now() - node.began;
     this.writeLater(node, { status: 'retrying', attempts: attempt - 1, startedAt: node.startedAt, durationMs, error: info });
   }
 
   log(node: Node<C>, line: string): void {
     this.opts.recorder.log(node.item, node.task.id, line);
-    this.opts.onEvent({ type: 'node-log', item: node.item, task: node.task.id, line });
+    this.opts.onEvent?.({ type: 'node-log', item: node.item, task: node.task.id, line });
   }
 
   private fingerprint(node: Node<C>, own: unknown): string {
@@ -226,8 +232,9 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
     }
   }
 
-  private async conclude(node: Node<C>, outcome: Outcome, began: number, startedAt: string): Promise<void> {
-    const base = { attempts: outcome.attempts, startedAt, durationMs: this.opts.clock.now() - began };
+  /** Not async: without a recorder a node ends in the same tick its task returned. */
+  private conclude(node: Node<C>, outcome: Outcome, began: number, startedAt: string): void | Promise<void> {
+    const base = { attempts: outcome.attempts, ...(startedAt ? { startedAt } : {}), durationMs: this.opts.clock.now() - began };
     if (outcome.kind === 'done') {
       let output: unknown;
       try {
@@ -238,12 +245,10 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
       }
       node.output = output;
       node.outHash = outputHash(output);
-      const entry: TaskRecord = { status: 'done', ...base, fingerprint: node.fp!, output };
-      await this.settle(node, 'done', entry);
-      return;
+      return this.settle(node, 'done', { status: 'done', ...base, fingerprint: node.fp!, output });
     }
     const status = outcome.kind;
-    await this.settle(node, status, { status, ...base, error: toErrorInfo(outcome.error) });
+    return this.settle(node, status, { status, ...base, error: toErrorInfo(outcome.error) });
   }
 
   /**
@@ -251,7 +256,12 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
    * is durable; a success that cannot be recorded is a failure (a later run
    * would not know of it).
    */
-  private async settle(node: Node<C>, status: EndStatus, entry: TaskRecord): Promise<void> {
+  private settle(node: Node<C>, status: EndStatus, entry: TaskRecord): void | Promise<void> {
+    if (!this.recording) return this.end(node, status, entry);
+    return this.settleRecorded(node, status, entry);
+  }
+
+  private async settleRecorded(node: Node<C>, status: EndStatus, entry: TaskRecord): Promise<void> {
     try {
       await this.opts.recorder.update(node.item, node.task.id, entry);
     } catch (error) {
@@ -266,6 +276,7 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
   }
 
   private writeLater(node: Node<C>, entry: TaskRecord): void {
+    if (!this.recording) return;
     const write = this.opts.recorder.update(node.item, node.task.id, entry);
     // Handled at once, so a failed write is counted, never an unhandled rejection.
     this.writes.push(write.catch((error: unknown) => void this.recordErrors.push(error)));
@@ -284,7 +295,7 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
     node.end = status;
     this.counts[status]++;
     this.results.set(node.key, { item: node.item, task: node.task.id, status, record: entry });
-    this.opts.onEvent({
+    this.opts.onEvent?.({
       type: 'node-end',
       item: node.item,
       task: node.task.id,
@@ -294,7 +305,9 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
       ...(entry.error ? { error: entry.error.message } : {}),
     });
     if (isSuccess(status)) {
-      this.enqueueAll(node.dependents.filter((d) => --d.waiting === 0));
+      let ready: Node<C>[] | undefined;
+      for (const d of node.dependents) if (--d.waiting === 0) (ready ??= []).push(d);
+      if (ready) this.enqueueAll(ready);
     } else if (status === 'failed' || status === 'blocked') {
       if (status === 'failed' && this.opts.failFast && !this.stopCtl.signal.aborted) {
         this.stopCtl.abort(new EngineError('CANCELLED', `stopped after ${node.key} failed (fail-fast)`));
