@@ -6,6 +6,9 @@ export interface CliContext {
   stderr(text: string): void;
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
+  /** Whether stdout is a terminal, and its width (bin/ reads them; nothing else does). */
+  isTTY: boolean;
+  columns?: number;
 }
 
 /** Options every command takes. */
@@ -15,3 +18,13 @@ export const COMMON_OPTIONS = {
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** The streams a renderer writes to, from the CLI context. */
+export function reporterStreams(cli: CliContext) {
+  return {
+    out: cli.stdout,
+    err: cli.stderr,
+    ...(cli.columns ? { columns: cli.columns } : {}),
+    noColor: !cli.isTTY || cli.env.NO_COLOR !== undefined,
+  };
+}

@@ -1,13 +1,14 @@
 /**
  * Picks the progress renderer: one pure function of the flag and the
- * terminal. `auto` means plain here (the TTY display arrives with listr2).
+ * terminal. `auto` is `tty` on a terminal and `plain` otherwise (CI, pipes).
  */
-import type { EventSink } from '../engine/events.js';
 import { jsonReporter } from '../report/json.js';
 import { plainReporter } from '../report/plain.js';
+import type { Reporter, ReporterStreams } from '../report/reporter.js';
+import { recapLines } from '../report/recap.js';
 import { UsageError } from './usage-error.js';
 
-export const PROGRESS_MODES = ['auto', 'plain', 'json'] as const;
+export const PROGRESS_MODES = ['auto', 'tty', 'plain', 'json'] as const;
 export type ProgressMode = (typeof PROGRESS_MODES)[number];
 
 export function parseProgress(value: string | undefined): ProgressMode {
@@ -18,6 +19,22 @@ export function parseProgress(value: string | undefined): ProgressMode {
   return mode as ProgressMode;
 }
 
-export function reporterFor(mode: ProgressMode, write: (line: string) => void, verbose: boolean): EventSink {
-  return mode === 'json' ? jsonReporter(write) : plainReporter(write, { verbose });
+/** The renderer `auto` means here. */
+export function resolveMode(mode: ProgressMode, isTTY: boolean): Exclude<ProgressMode, 'auto'> {
+  if (mode !== 'auto') return mode;
+  return isTTY ? 'tty' : 'plain';
+}
+
+export async function reporterFor(mode: Exclude<ProgressMode, 'auto'>, streams: ReporterStreams, verbose: boolean): Promise<Reporter> {
+  const line = (text: string) => streams.out(`${text}\n`);
+  if (mode === 'json') return { sink: jsonReporter(line), finish: async () => {} };
+  if (mode === 'tty') {
+    // Loaded only when drawn: listr2 is the heaviest import we have.
+    const { ttyReporter } = await import('../report/tty.js');
+    return ttyReporter(streams, { verbose });
+  }
+  return {
+    sink: plainReporter(line, { verbose }),
+    finish: async (result, recap) => recapLines(result, recap).forEach(line),
+  };
 }

@@ -22,6 +22,7 @@ async function cli(...argv: string[]): Promise<number> {
     stdout: (t) => void (out += t),
     stderr: (t) => void (err += t),
     signal: new AbortController().signal,
+    isTTY: false,
   });
 }
 
@@ -65,7 +66,7 @@ describe('bottle CLI errors', () => {
     expect(await cli('up', '-j', '0')).toBe(2);
     expect(err).toBe('bottle: --concurrency must be a whole number >= 1, got "0"\n');
     expect(await cli('up', '--progress', 'fancy')).toBe(2);
-    expect(err).toBe('bottle: --progress must be one of auto, plain, json, got "fancy"\n');
+    expect(err).toBe('bottle: --progress must be one of auto, tty, plain, json, got "fancy"\n');
     expect(await cli('up', '--bogus')).toBe(2);
     expect(err).toMatch(/Unknown option '--bogus'; see `bottle up --help`/);
     expect(await cli('up', 'nobody')).toBe(2);

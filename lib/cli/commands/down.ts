@@ -1,8 +1,10 @@
 /** `bottle down [agents..] [--purge]`: remove the bottles' machines and networks. */
 import { downGraph } from '../../../graphs/down.js';
-import { COMMON_OPTIONS, type CliContext } from '../context.js';
+import { COMMON_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { parse } from '../parse.js';
-import { parseProgress, reporterFor } from '../progress.js';
+import { join } from 'node:path';
+import { exitCodeOf } from '../exit-code.js';
+import { parseProgress, reporterFor, resolveMode } from '../progress.js';
 import { runLocked } from '../run-locked.js';
 import { openSession } from '../session.js';
 
@@ -38,10 +40,12 @@ export async function down(args: string[], cli: CliContext): Promise<number> {
     cwd: cli.cwd,
     withSubnets: false,
   });
+  const reporter = await reporterFor(resolveMode(mode, cli.isTTY), reporterStreams(cli), false);
   const result = await runLocked(session, downGraph({ purge: values.purge ?? false }), {
     record: false,
     signal: cli.signal,
-    onEvent: reporterFor(mode, (line) => cli.stdout(`${line}\n`), false),
+    onEvent: reporter.sink,
   });
-  return result.status === 'ok' ? 0 : result.status === 'cancelled' ? 130 : 1;
+  await reporter.finish(result, { logPath: (bottle, task) => join(session.stateRoot, bottle, 'logs', `${task}.log`) });
+  return exitCodeOf(result.status);
 }

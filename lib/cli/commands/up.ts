@@ -1,8 +1,10 @@
 /** `bottle up [agents..]`: provision bottles with the up graph. */
 import { upGraph } from '../../../graphs/up.js';
-import { COMMON_OPTIONS, type CliContext } from '../context.js';
+import { COMMON_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { parse, positiveInt } from '../parse.js';
-import { parseProgress, reporterFor } from '../progress.js';
+import { join } from 'node:path';
+import { exitCodeOf } from '../exit-code.js';
+import { parseProgress, reporterFor, resolveMode } from '../progress.js';
 import { runLocked } from '../run-locked.js';
 import { openSession } from '../session.js';
 import { preflight } from '../../plan/preflight.js';
@@ -18,7 +20,7 @@ Options:
   -j, --concurrency N      tasks running at once (default 4)
       --force              run every task, even those up to date
       --fail-fast          stop everything at the first failure
-      --progress MODE      auto, plain or json (one JSON object per line)
+      --progress MODE      auto (tty on a terminal, else plain), tty, plain or json
   -v, --verbose            show what tasks print
 `;
 
@@ -49,19 +51,15 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
   });
   const problems = preflight(session.planned.map((p) => p.plan));
   if (problems.length > 0) throw new UsageError(`cannot bring the bottles up:\n  - ${problems.join('\n  - ')}`);
-  const write = (line: string) => cli.stdout(`${line}\n`);
+  const reporter = await reporterFor(resolveMode(mode, cli.isTTY), reporterStreams(cli), values.verbose ?? false);
   const result = await runLocked(session, upGraph(), {
     record: true,
     concurrency,
     signal: cli.signal,
     failFast: values['fail-fast'] ?? false,
     force: values.force ?? false,
-    onEvent: reporterFor(mode, write, values.verbose ?? false),
+    onEvent: reporter.sink,
   });
-  if (mode !== 'json') {
-    for (const [key, node] of result.nodes) {
-      if (node.status === 'failed') write(`failed: ${key}: ${node.record.error?.message}; log: ${session.stateRoot}/${node.item}/logs/${node.task}.log`);
-    }
-  }
-  return result.status === 'ok' ? 0 : result.status === 'cancelled' ? 130 : 1;
+  await reporter.finish(result, { logPath: (bottle, task) => join(session.stateRoot, bottle, 'logs', `${task}.log`) });
+  return exitCodeOf(result.status);
 }

@@ -1,0 +1,40 @@
+/**
+ * The end-of-run recap, per bottle: done / up to date / failed / blocked /
+ * cancelled, and for each failure the task, the reason and where its log is.
+ * Plain text lines; renderers colour them if they like.
+ */
+import type { RunResult } from '../engine/options.js';
+import { END_STATUSES, emptyCounts, type EndStatus } from '../engine/status.js';
+import type { RecapContext } from './reporter.js';
+
+const LABEL: Record<EndStatus, string> = {
+  done: 'done',
+  'up-to-date': 'up to date',
+  failed: 'failed',
+  blocked: 'blocked',
+  cancelled: 'cancelled',
+};
+
+export function recapLines(result: RunResult, recap: RecapContext): string[] {
+  const byBottle = new Map<string, Record<EndStatus, number>>();
+  const failures: string[] = [];
+  for (const node of result.nodes.values()) {
+    let counts = byBottle.get(node.item);
+    if (!counts) byBottle.set(node.item, (counts = emptyCounts()));
+    counts[node.status]++;
+    if (node.status === 'failed') {
+      failures.push(`  ${shown(node.item)} ${node.task}: ${node.record.error?.message ?? 'failed'}\n    log: ${recap.logPath(node.item, node.task)}`);
+    }
+  }
+  const width = Math.max(0, ...[...byBottle.keys()].map((b) => shown(b).length));
+  const lines = [...byBottle].map(([bottle, counts]) => {
+    const parts = END_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${LABEL[s]}`);
+    return `  ${shown(bottle).padEnd(width)}  ${parts.join(', ')}`;
+  });
+  const head = `Recap: ${result.status} in ${(result.durationMs / 1000).toFixed(1)}s`;
+  return [head, ...lines, ...(failures.length > 0 ? ['Failures:', ...failures] : [])];
+}
+
+function shown(item: string): string {
+  return item === '_run' ? '(images)' : item;
+}
