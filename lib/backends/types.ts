@@ -76,6 +76,11 @@ export interface Backend {
   copyDir(machine: string, hostDir: string, guestParent: string, options: OpOptions & { user: string }): Promise<void>;
   /** Whether the bottle's network is there as planned (a cheap probe). */
   networkExists(plan: BottlePlan, options?: OpOptions): Promise<boolean>;
+  /**
+   * Runs argv in the guest with this process's stdin/stdout/stderr (a
+   * terminal when `tty`); resolves to the command's exit code.
+   */
+  attach(machine: string, argv: readonly string[], options: { user: string; cwd?: string; tty: boolean }): Promise<number>;
   /** One call for many machines. */
   status(machines: readonly string[], options?: OpOptions): Promise<Map<string, MachineState>>;
   /** Gone afterwards, whether it existed or not. */

@@ -13,6 +13,11 @@ import { UsageError } from './usage-error.js';
 const COMMANDS: Record<string, () => Promise<(args: string[], cli: CliContext) => Promise<number>>> = {
   up: async () => (await import('./commands/up.js')).up,
   down: async () => (await import('./commands/down.js')).down,
+  status: async () => (await import('./commands/status.js')).status,
+  task: async () => (await import('./commands/task.js')).task,
+  graph: async () => (await import('./commands/graph.js')).graph,
+  exec: async () => (await import('./commands/exec.js')).exec,
+  claude: async () => (await import('./commands/claude.js')).claude,
   validate: async () => (await import('./commands/validate.js')).validate,
   schema: async () => (await import('./commands/schema.js')).schema,
 };
@@ -22,10 +27,15 @@ export const HELP = `Usage: bottle <command> [options]
 Provision sandboxes ("bottles") for coding agents.
 
 Commands:
-  up [agents..]      provision bottles (all agents by default)
-  down [agents..]    remove them; --purge also deletes their state
-  validate           check the manifest
-  schema             print the manifest's JSON Schema
+  up [agents..]        provision bottles (all agents by default); --dry-run shows the plan
+  down [agents..]      remove them; --purge also deletes their state
+  status               each bottle and its tasks, from the records (--json, --probe)
+  task <task> <agent>  run one task of one bottle (--with-deps, --force)
+  graph                the task graph (--format text|mermaid|dot)
+  exec <agent> -- cmd  run a command in an agent's machine
+  claude <agent>       start Claude Code in an agent's bottle
+  validate             check the manifest
+  schema               print the manifest's JSON Schema
 
 Run \`bottle <command> --help\` for a command's options.
 `;

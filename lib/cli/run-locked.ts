@@ -27,10 +27,7 @@ export async function runLocked(session: Session, graph: Graph<RunEnv>, options:
   const locks = await acquireLocks(dirs, { owner: 'bottle' });
   const recorder = options.record ? createRecordStore(session.stateRoot) : noRecorder;
   try {
-    const items = session.planned.map((p) => ({
-      key: p.plan.slug,
-      ctx: { ...session.runEnv, plan: p.plan, prompt: p.prompt, guestEnv: p.guestEnv } satisfies BottleCtx,
-    }));
+    const items = itemsOf(session);
     const { record: _record, ...rest } = options;
     return await runGraph(graph, {
       ...rest,
@@ -43,4 +40,12 @@ export async function runLocked(session: Session, graph: Graph<RunEnv>, options:
     await recorder.close?.();
     await releaseLocks(locks);
   }
+}
+
+/** The engine's items: one per planned bottle, its context the run env plus its plan. */
+export function itemsOf(session: Session) {
+  return session.planned.map((p) => ({
+    key: p.plan.slug,
+    ctx: { ...session.runEnv, plan: p.plan, prompt: p.prompt, guestEnv: p.guestEnv } satisfies BottleCtx,
+  }));
 }

@@ -10,9 +10,9 @@ import PQueue from 'p-queue';
 import { runAttempts, type AttemptHost, type Outcome } from './attempts.js';
 import { EngineError, toErrorInfo } from './errors.js';
 import type { RunStatus } from './events.js';
-import { hash, stableStringify } from './fingerprint.js';
 import type { Graph } from './graph.js';
 import { expandNodes, type Node } from './nodes.js';
+import { checkExternalNeeds, effectiveFingerprint, loadPriors, outputHash, stillDone } from './priors.js';
 import { normalizeOptions, type NormalOptions } from './normalize.js';
 import { RUN_ITEM, type NodeResult, type RunOptions, type RunResult } from './options.js';
 import type { TaskRecord } from './recorder.js';
@@ -25,44 +25,6 @@ export async function runGraph<C>(graph: Graph<C>, options: RunOptions<C>): Prom
   await loadPriors(nodes, opts);
   checkExternalNeeds(nodes);
   return new Scheduler(graph, nodes, opts).run();
-}
-
-async function loadPriors<C>(nodes: Node<C>[], opts: NormalOptions<C>): Promise<void> {
-  const items = new Set<string>();
-  for (const n of nodes) {
-    items.add(n.item);
-    for (const e of n.external) items.add(e.item);
-  }
-  const records = new Map(
-    await Promise.all([...items].map(async (item) => [item, await opts.recorder.load(item)] as const)),
-  );
-  const assign = (n: Node<C>) => {
-    n.prior = records.get(n.item)?.tasks[n.task.id];
-  };
-  for (const n of nodes) {
-    assign(n);
-    n.external.forEach(assign);
-  }
-}
-
-/** A target run without its deps reads its needs' outputs from records: they must be there. */
-function checkExternalNeeds<C>(nodes: Node<C>[]): void {
-  for (const node of nodes) {
-    const missing = node.external.filter((e) => !(e.prior && isSuccess(e.prior.status)));
-    if (missing.length > 0) {
-      const list = missing.map((e) => `"${e.task.id}" (${e.prior?.status ?? 'never run'})`).join(', ');
-      throw new EngineError(
-        'NEEDS_NOT_DONE',
-        `task "${node.task.id}" of ${node.item} needs ${list}, not done yet; run them first, or add --with-deps to run them now`,
-        missing.map((e) => e.task.id),
-      );
-    }
-    for (const e of node.external) {
-      e.fp = e.prior!.fingerprint;
-      e.output = e.prior!.output;
-      e.outHash = outputHash(e.output);
-    }
-  }
 }
 
 class Scheduler<C> implements AttemptHost<Node<C>> {
@@ -164,12 +126,12 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
     const startedAt = (node.startedAt = this.recording ? new Date().toISOString() : '');
     try {
       const own = node.task.fingerprint?.(node.ctx) ?? null;
-      node.fp = this.fingerprint(node, own instanceof Promise ? await own : own);
+      node.fp = effectiveFingerprint(node, own instanceof Promise ? await own : own);
     } catch (error) {
       await this.conclude(node, { kind: 'failed', error, attempts: 0 }, began, startedAt);
       return;
     }
-    if (this.mayBeUpToDate(node) && (await this.stillDone(node))) {
+    if (this.mayBeUpToDate(node) && (await stillDone(node, this.stopCtl.signal))) {
       const prior = node.prior!;
       node.output = prior.output;
       node.outHash = outputHash(prior.output);
@@ -209,27 +171,10 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
     this.opts.onEvent?.({ type: 'node-log', item: node.item, task: node.task.id, line });
   }
 
-  private fingerprint(node: Node<C>, own: unknown): string {
-    let text = stableStringify(own);
-    for (const n of node.needs) text += `|${n.task.id}:${n.fp}:${n.outHash}`;
-    for (const n of node.external) text += `|${n.task.id}:${n.fp}:${n.outHash}`;
-    return hash(text);
-  }
-
   /** Recorded as done with the same inputs, and not forced. */
   private mayBeUpToDate(node: Node<C>): boolean {
     const prior = node.prior;
     return !!prior && isSuccess(prior.status) && prior.fingerprint === node.fp && !this.opts.isForced(node.task.id);
-  }
-
-  /** The task's own probe that its effect still exists. */
-  private async stillDone(node: Node<C>): Promise<boolean> {
-    if (!node.task.isDone) return true;
-    try {
-      return await node.task.isDone(node.ctx, node.prior!.output, this.stopCtl.signal);
-    } catch {
-      return false; // A probe that cannot tell means: run the task, which will say what is wrong.
-    }
   }
 
   /** Not async: without a recorder a node ends in the same tick its task returned. */
@@ -322,10 +267,6 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
 
 function failedEntry(error: unknown): TaskRecord {
   return { status: 'failed', attempts: 0, durationMs: 0, error: toErrorInfo(error) };
-}
-
-function outputHash(output: unknown): string {
-  return output === undefined ? '-' : hash(stableStringify(output));
 }
 
 function jsonRoundTrip(value: unknown): unknown {

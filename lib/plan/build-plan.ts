@@ -56,6 +56,7 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
     const stateDir = join(inputs.stateRoot, slug);
     const guestHome = bottle.guestHome;
     const plan: BottlePlan = {
+      manifest: loaded.path,
       agent: agentName,
       bottle: agent.bottle,
       slug,

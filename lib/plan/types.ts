@@ -13,6 +13,8 @@ export interface EgressRule {
 }
 
 export interface BottlePlan {
+  /** Absolute path of the manifest the bottle came from (`bottle status` finds its bottles by it). */
+  manifest: string;
   agent: string;
   bottle: string;
   /** `<agent>-<5 chars>`, stable for the same agent and manifest location. */

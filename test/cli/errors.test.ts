@@ -36,7 +36,7 @@ afterEach(async () => {
 describe('bottle CLI errors', () => {
   it('names an unknown command and lists the commands', async () => {
     expect(await cli('upp')).toBe(2);
-    expect(err).toBe('bottle: unknown command "upp"; commands: up, down, validate, schema\n');
+    expect(err).toBe('bottle: unknown command "upp"; commands: up, down, status, task, graph, exec, claude, validate, schema\n');
   });
 
   it('says where it looked when there is no manifest', async () => {

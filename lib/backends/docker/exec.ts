@@ -7,7 +7,7 @@ import { basename, dirname } from 'node:path';
 import { execa } from 'execa';
 import { TaskError } from '../../engine/errors.js';
 import type { ExecOptions, ExecResult, OpOptions } from '../types.js';
-import { docker } from './cli.js';
+import { docker, dockerBinary } from './cli.js';
 
 export async function execIn(container: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const args = ['exec'];
@@ -57,4 +57,10 @@ export async function copyDirIn(container: string, hostDir: string, guestParent:
   if (extract.exitCode !== 0) {
     throw new TaskError(`could not unpack into ${container}:${guestParent}: ${extract.stderr.trim()}`, { code: 'COPY_FAILED' });
   }
+}
+
+export async function attachTo(container: string, argv: readonly string[], options: { user: string; cwd?: string; tty: boolean }): Promise<number> {
+  const args = ['exec', '--interactive', ...(options.tty ? ['--tty'] : []), '--user', options.user, ...(options.cwd ? ['--workdir', options.cwd] : []), container, ...argv];
+  const result = await execa(dockerBinary(), args, { stdio: 'inherit', reject: false });
+  return typeof result.exitCode === 'number' ? result.exitCode : 1;
 }

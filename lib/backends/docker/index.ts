@@ -1,7 +1,7 @@
 /** The Docker backend: the docker CLI through execa, nothing else. */
 import type { Backend } from '../types.js';
 import { containerStates, removeContainer, startContainer } from './containers.js';
-import { copyDirIn, copyFileIn, execIn } from './exec.js';
+import { attachTo, copyDirIn, copyFileIn, execIn } from './exec.js';
 import { ensureNetworks, networksExist, removeNetworks } from './networks.js';
 
 export const dockerBackend: Backend = {
@@ -9,6 +9,7 @@ export const dockerBackend: Backend = {
   ensureNetwork: ensureNetworks,
   startMachine: startContainer,
   exec: execIn,
+  attach: attachTo,
   copyFile: copyFileIn,
   copyDir: copyDirIn,
   status: containerStates,

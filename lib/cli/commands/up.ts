@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { exitCodeOf } from '../exit-code.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
 import { runLocked } from '../run-locked.js';
+import { dryRun } from '../dry-run.js';
 import { openSession } from '../session.js';
 import { preflight } from '../../plan/preflight.js';
 import { UsageError } from '../usage-error.js';
@@ -20,6 +21,7 @@ Options:
   -j, --concurrency N      tasks running at once (default 4)
       --force              run every task, even those up to date
       --fail-fast          stop everything at the first failure
+      --dry-run            say what would run and what is up to date; change nothing
       --progress MODE      auto (tty on a terminal, else plain), tty, plain or json
   -v, --verbose            show what tasks print
 `;
@@ -31,6 +33,7 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
     concurrency: { type: 'string', short: 'j' },
     force: { type: 'boolean' },
     'fail-fast': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
     progress: { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
   });
@@ -51,6 +54,7 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
   });
   const problems = preflight(session.planned.map((p) => p.plan));
   if (problems.length > 0) throw new UsageError(`cannot bring the bottles up:\n  - ${problems.join('\n  - ')}`);
+  if (values['dry-run']) return dryRun(session, cli, mode === 'json', values.force ?? false);
   const reporter = await reporterFor(resolveMode(mode, cli.isTTY), reporterStreams(cli), values.verbose ?? false);
   const result = await runLocked(session, upGraph(), {
     record: true,

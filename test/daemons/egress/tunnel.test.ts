@@ -1,5 +1,4 @@
 /** CONNECT through the real proxy server to real upstreams on 127.0.0.1. */
-import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { readToEnd, sendConnect, viaProxy } from './proxy-clients.js';

@@ -1,0 +1,96 @@
+/**
+ * `bottle status [--json] [--probe]`: what the records say of this manifest's
+ * bottles; `--probe` also asks the backend whether their machines run.
+ */
+import { homedir } from 'node:os';
+import { locateManifest } from '../../manifest/locate.js';
+import { knownBottles, type KnownBottle } from '../../state/bottles.js';
+import { resolveStateRoot } from '../../state/root.js';
+import { COMMON_OPTIONS, type CliContext } from '../context.js';
+import { parse } from '../parse.js';
+
+export const STATUS_HELP = `Usage: bottle status [--json] [--probe] [-f FILE] [--state-dir DIR]
+
+Show each bottle of the manifest and its tasks, from the records.
+  --json    {"v":1,"bottles":[{"agent","slug","backend","tasks":{...}}]}
+  --probe   also check that each bottle's machines are running
+`;
+
+export async function status(args: string[], cli: CliContext): Promise<number> {
+  const { values } = parse('status', args, { ...COMMON_OPTIONS, json: { type: 'boolean' }, probe: { type: 'boolean' } });
+  if (values.help) {
+    cli.stdout(STATUS_HELP);
+    return 0;
+  }
+  const manifest = await locateManifest({ ...(values.file ? { file: values.file } : {}), cwd: cli.cwd });
+  const root = resolveStateRoot({ flag: values['state-dir'], env: cli.env, homedir: homedir(), cwd: cli.cwd });
+  const bottles = knownBottles(root, manifest);
+  const machines = values.probe ? await probe(bottles) : undefined;
+  if (values.json) {
+    cli.stdout(`${JSON.stringify({ v: 1, bottles: bottles.map((b) => asJson(b, machines)) })}\n`);
+    return 0;
+  }
+  if (bottles.length === 0) {
+    cli.stdout(`no bottles of ${manifest} have been brought up (state: ${root}); run \`bottle up\`\n`);
+    return 0;
+  }
+  const rows = bottles.map((b) => [b.plan.agent, b.slug, b.plan.backend, stateOf(b), summary(b), ...(machines ? [machines.get(b.plan.machine) ?? '?'] : [])]);
+  const head = ['AGENT', 'SLUG', 'BACKEND', 'STATE', 'TASKS', ...(machines ? ['MACHINE'] : [])];
+  cli.stdout(table([head, ...rows]));
+  for (const b of bottles) {
+    for (const [task, t] of Object.entries(b.record?.tasks ?? {})) {
+      if (t.status === 'failed') cli.stdout(`${b.slug} ${task} failed: ${t.error?.message ?? ''}\n`);
+    }
+    if (b.recordProblem) cli.stdout(`${b.slug}: ${b.recordProblem}\n`);
+  }
+  return 0;
+}
+
+function stateOf(b: KnownBottle): string {
+  const tasks = b.record?.tasks ?? {};
+  const all = Object.values(tasks).map((t) => t.status);
+  if (all.includes('failed')) return 'failed';
+  if (all.includes('running') || all.includes('retrying')) return 'running';
+  if (all.includes('cancelled')) return 'cancelled';
+  const ready = tasks.ready?.status;
+  return ready === 'done' || ready === 'up-to-date' ? 'ready' : all.length === 0 ? 'down' : 'partial';
+}
+
+function summary(b: KnownBottle): string {
+  const counts = new Map<string, number>();
+  for (const t of Object.values(b.record?.tasks ?? {})) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
+  return [...counts].map(([s, n]) => `${n} ${s}`).join(', ') || '-';
+}
+
+function asJson(b: KnownBottle, machines: Map<string, string> | undefined) {
+  const tasks = Object.fromEntries(
+    Object.entries(b.record?.tasks ?? {}).map(([id, t]) => [
+      id,
+      { status: t.status, attempts: t.attempts, durationMs: Math.round(t.durationMs), ...(t.error ? { error: t.error.message } : {}) },
+    ]),
+  );
+  return {
+    agent: b.plan.agent,
+    slug: b.slug,
+    backend: b.plan.backend,
+    state: stateOf(b),
+    tasks,
+    ...(b.record?.tasks.ready?.output ? { ready: b.record.tasks.ready.output } : {}),
+    ...(machines ? { machines: { agent: machines.get(b.plan.machine) ?? 'missing', bundle: machines.get(b.plan.bundle) ?? 'missing' } } : {}),
+  };
+}
+
+async function probe(bottles: KnownBottle[]): Promise<Map<string, string>> {
+  const { backendFor } = await import('../../backends/registry.js');
+  const out = new Map<string, string>();
+  for (const kind of new Set(bottles.map((b) => b.plan.backend))) {
+    const names = bottles.filter((b) => b.plan.backend === kind).flatMap((b) => [b.plan.machine, b.plan.bundle]);
+    for (const [name, state] of await backendFor(kind).status(names)) out.set(name, state);
+  }
+  return out;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
+}

@@ -1,0 +1,55 @@
+/**
+ * `bottle task <task> <agent> [--with-deps] [--force]`: run one task of one
+ * bottle, with its needs' outputs read from the records, its log streamed.
+ */
+import { join } from 'node:path';
+import { RUN_ITEM } from '../../engine/options.js';
+import { upGraph } from '../../../graphs/up.js';
+import { COMMON_OPTIONS, reporterStreams, type CliContext } from '../context.js';
+import { exitCodeOf } from '../exit-code.js';
+import { parse } from '../parse.js';
+import { parseProgress, reporterFor, resolveMode } from '../progress.js';
+import { runLocked } from '../run-locked.js';
+import { openSession } from '../session.js';
+import { UsageError } from '../usage-error.js';
+
+export const TASK_HELP = `Usage: bottle task <task> <agent> [--with-deps] [--force]
+
+Run one task of one agent's bottle, for debugging: its needs' outputs come from
+the records of earlier runs; its log is shown as it runs.
+  --with-deps   run (or confirm up to date) the tasks it needs first
+  --force       run it even when it is up to date
+Tasks: see \`bottle graph\`.
+`;
+
+export async function task(args: string[], cli: CliContext): Promise<number> {
+  const { values, positionals } = parse('task', args, {
+    ...COMMON_OPTIONS,
+    'with-deps': { type: 'boolean' },
+    force: { type: 'boolean' },
+    progress: { type: 'string' },
+  });
+  if (values.help) {
+    cli.stdout(TASK_HELP);
+    return 0;
+  }
+  const [taskId, agent] = positionals;
+  if (!taskId || !agent) throw new UsageError('give a task and an agent, e.g. `bottle task skills demo`; tasks: see `bottle graph`');
+  const graph = upGraph();
+  const def = graph.byId.get(taskId);
+  if (!def) throw new UsageError(`there is no task "${taskId}"; tasks: ${graph.tasks.map((t) => t.id).join(', ')}`);
+  const session = await openSession({ file: values.file, stateDir: values['state-dir'], agents: [agent], all: false, env: cli.env, cwd: cli.cwd, withSubnets: true });
+  const item = def.scope === 'run' ? RUN_ITEM : session.planned[0]!.plan.slug;
+  const mode = resolveMode(parseProgress(values.progress), cli.isTTY);
+  // The log is the point of this command: always shown.
+  const reporter = await reporterFor(mode === 'tty' ? 'plain' : mode, reporterStreams(cli), true);
+  const result = await runLocked(session, graph, {
+    record: true,
+    target: { item, task: taskId, withDeps: values['with-deps'] ?? false },
+    force: values.force ? [taskId] : false,
+    signal: cli.signal,
+    onEvent: reporter.sink,
+  });
+  await reporter.finish(result, { logPath: (bottle, t) => join(session.stateRoot, bottle, 'logs', `${t}.log`) });
+  return exitCodeOf(result.status);
+}

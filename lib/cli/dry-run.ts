@@ -1,0 +1,35 @@
+/**
+ * `bottle up --dry-run`: the plan — each task of each bottle, run or up to
+ * date, and why — printed, with nothing run, locked or written.
+ */
+import { planRun } from '../engine/plan.js';
+import { RUN_ITEM } from '../engine/options.js';
+import { createRecordStore } from '../state/record-store.js';
+import { upGraph } from '../../graphs/up.js';
+import type { CliContext } from './context.js';
+import { itemsOf } from './run-locked.js';
+import type { Session } from './session.js';
+
+export async function dryRun(session: Session, cli: CliContext, json: boolean, force: boolean): Promise<number> {
+  const plan = await planRun(upGraph(), {
+    items: itemsOf(session),
+    shared: session.runEnv,
+    recorder: createRecordStore(session.stateRoot),
+    force,
+  });
+  const toRun = plan.filter((p) => p.action === 'run').length;
+  if (json) {
+    for (const p of plan) cli.stdout(`${JSON.stringify({ v: 1, type: 'plan', bottle: p.item, task: p.task, action: p.action, reason: p.reason })}\n`);
+    cli.stdout(`${JSON.stringify({ v: 1, type: 'plan-end', run: toRun, upToDate: plan.length - toRun })}\n`);
+    return 0;
+  }
+  const width = Math.max(...plan.map((p) => shown(p.item).length + p.task.length + 1));
+  cli.stdout(`Plan for ${session.loaded.path}:\n`);
+  for (const p of plan) cli.stdout(`  ${p.action === 'run' ? '+' : '='} ${`${shown(p.item)} ${p.task}`.padEnd(width)}  ${p.reason}\n`);
+  cli.stdout(`${toRun} to run, ${plan.length - toRun} up to date. Nothing was changed (dry run).\n`);
+  return 0;
+}
+
+function shown(item: string): string {
+  return item === RUN_ITEM ? '(images)' : item;
+}

@@ -1,0 +1,20 @@
+/** The bottle of one agent as the state root knows it, or a sentence saying how to bring it up. */
+import { homedir } from 'node:os';
+import { locateManifest } from '../manifest/locate.js';
+import { knownBottles, type KnownBottle } from '../state/bottles.js';
+import { resolveStateRoot } from '../state/root.js';
+import type { CliContext } from './context.js';
+import { UsageError } from './usage-error.js';
+
+export async function findBottle(cli: CliContext, agent: string | undefined, file: string | undefined, stateDir: string | undefined): Promise<KnownBottle> {
+  const manifest = await locateManifest({ ...(file ? { file } : {}), cwd: cli.cwd });
+  const root = resolveStateRoot({ flag: stateDir, env: cli.env, homedir: homedir(), cwd: cli.cwd });
+  const bottles = knownBottles(root, manifest);
+  const names = bottles.map((b) => b.plan.agent);
+  if (!agent) throw new UsageError(`name an agent; bottles up: ${names.join(', ') || '(none)'}`);
+  const found = bottles.find((b) => b.plan.agent === agent);
+  if (!found) {
+    throw new UsageError(`agent "${agent}" has no bottle from ${manifest} (bottles: ${names.join(', ') || 'none'}); run \`bottle up ${agent}\` first`);
+  }
+  return found;
+}

@@ -1,0 +1,45 @@
+/**
+ * Reads what the state root knows of bottles — plan.json and record.json of
+ * each — without the manifest's schema, so `bottle status` stays instant. A
+ * file that does not parse is reported as such, not thrown.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ItemRecord } from '../engine/recorder.js';
+import type { BottlePlan } from '../plan/types.js';
+
+export interface KnownBottle {
+  slug: string;
+  plan: BottlePlan;
+  record: ItemRecord | null;
+  /** Set when record.json exists but cannot be read. */
+  recordProblem?: string;
+}
+
+function readJson(path: string): { value?: unknown; problem?: string } {
+  if (!existsSync(path)) return {};
+  try {
+    return { value: JSON.parse(readFileSync(path, 'utf8')) };
+  } catch (error) {
+    return { problem: `${path} cannot be read: ${(error as Error).message}` };
+  }
+}
+
+/** Bottles in `root` that came from `manifest`, in slug order. */
+export function knownBottles(root: string, manifest: string): KnownBottle[] {
+  if (!existsSync(root)) return [];
+  const out: KnownBottle[] = [];
+  for (const slug of readdirSync(root).sort()) {
+    if (slug.startsWith('_')) continue;
+    const plan = readJson(join(root, slug, 'plan.json')).value as BottlePlan | undefined;
+    if (!plan || plan.manifest !== manifest) continue;
+    const record = readJson(join(root, slug, 'record.json'));
+    out.push({
+      slug,
+      plan,
+      record: (record.value as ItemRecord | undefined) ?? null,
+      ...(record.problem ? { recordProblem: record.problem } : {}),
+    });
+  }
+  return out;
+}
