@@ -156,6 +156,45 @@ describe('bottle up on Docker', () => {
     expect(got.stdout).toContain(`URL: http://claude-bottle-${p.slug}-bundle:8765/mcp`);
   });
 
+  it('status reports both bottles ready, from the records', async () => {
+    const st = await bottle(['status', '-f', join(work, 'bottle.yaml'), '--json', '--probe'], env);
+    expect(st.exitCode, st.stderr).toBe(0);
+    const doc = JSON.parse(st.stdout);
+    expect(doc.v).toBe(1);
+    expect(doc.bottles.map((b: any) => [b.agent, b.backend, b.state, b.machines])).toEqual([
+      ['alpha', 'docker', 'ready', { agent: 'running', bundle: 'running' }],
+      ['beta', 'docker', 'ready', { agent: 'running', bundle: 'running' }],
+    ]);
+    expect(doc.bottles[0].tasks.skills).toMatchObject({ status: 'done', attempts: 1 });
+    expect(doc.bottles[0].ready).toMatchObject({ machine: plans[0]!.machine, skills: ['review', 'tdd'], prompt: '/home/node/.claude-bottle-prompt.txt' });
+  });
+
+  it('exec runs a command in the agent machine as its user, in its workspace, with its exit code', async () => {
+    const ok = await bottle(['exec', '-f', join(work, 'bottle.yaml'), 'alpha', '--', 'sh', '-c', 'echo "$(id -un) $(pwd)"; exit 3'], env);
+    expect(ok.stdout.trim()).toBe('node /home/node/workspace');
+    expect(ok.exitCode).toBe(3);
+  });
+
+  it('claude runs the real claude binary in the bottle', async () => {
+    for (const agent of ['alpha', 'beta']) {
+      const got = await bottle(['claude', '-f', join(work, 'bottle.yaml'), agent, '--', '--version'], env);
+      expect(got.stdout.trim(), got.stderr).toMatch(/^\d+\.\d+\.\d+ \(Claude Code\)$/);
+      expect(got.exitCode).toBe(0);
+    }
+  });
+
+  it('task runs one task with its needs from the records and streams its log', async () => {
+    const run = await bottle(['task', '-f', join(work, 'bottle.yaml'), 'skills', 'alpha', '--force', '--progress', 'json'], env);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect([...endStatuses(run.events)]).toEqual([[`${plans[0]!.slug}/skills`, 'done']]);
+    expect(run.events.filter((e) => e.type === 'node-log').map((e) => e.line)).toContain(
+      `$ docker exec --user node ${plans[0]!.machine} mkdir -p /home/node/.claude/skills`,
+    );
+    const fresh = await bottle(['task', '-f', join(work, 'bottle.yaml'), 'skills', 'alpha', '--state-dir', join(work, 'fresh-state')], env);
+    expect(fresh.exitCode).toBe(2);
+    expect(fresh.stderr).toContain('needs "prepare" (never run), "start-vm" (never run), not done yet; run them first, or add --with-deps to run them now');
+  });
+
   it('runs nothing on a second up, and only prompt and what needs it after the prompt changes', async () => {
     const again = await bottle(['up', '-f', join(work, 'bottle.yaml'), '--progress', 'json'], env);
     expect(again.exitCode).toBe(0);
@@ -163,6 +202,11 @@ describe('bottle up on Docker', () => {
     expect([...endStatuses(again.events).values()].every((s) => s === 'up-to-date')).toBe(true);
 
     await writeFile(join(work, 'prompts', 'alpha.md'), 'You are alpha, edited.\n');
+    const planned = await bottle(['up', '-f', join(work, 'bottle.yaml'), '--dry-run', '--progress', 'json'], env);
+    expect(planned.exitCode).toBe(0);
+    const toRun = planned.events.filter((e) => e.type === 'plan' && e.action === 'run').map((e) => `${e.bottle}/${e.task}`).sort();
+    expect(toRun).toEqual([`${plans[0]!.slug}/prompt`, `${plans[0]!.slug}/ready`]);
+    expect((await guest(plans[0]!.machine, ['cat', '/home/node/.claude-bottle-prompt.txt'])).stdout).toBe('You are alpha. Test first.');
     const edited = await bottle(['up', '-f', join(work, 'bottle.yaml'), '--progress', 'json'], env);
     expect(edited.exitCode).toBe(0);
     const ran = [...endStatuses(edited.events)].filter(([, s]) => s === 'done').map(([k]) => k).sort();
