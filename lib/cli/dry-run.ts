@@ -24,7 +24,7 @@ export async function dryRun(session: Session, cli: CliContext, json: boolean, f
     return 0;
   }
   const width = Math.max(...plan.map((p) => shown(p.item).length + p.task.length + 1));
-  cli.stdout(`Plan for ${session.loaded.path}:\n`);
+  cli.stdout(`Plan for ${session.manifestPath}:\n`);
   for (const p of plan) cli.stdout(`  ${p.action === 'run' ? '+' : '='} ${`${shown(p.item)} ${p.task}`.padEnd(width)}  ${p.reason}\n`);
   cli.stdout(`${toRun} to run, ${plan.length - toRun} up to date. Nothing was changed (dry run).\n`);
   return 0;

@@ -7,8 +7,9 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifest } from '../manifest/load.js';
-import type { LoadedManifest } from '../manifest/types.js';
-import { buildPlans, slugsOf, type PlannedBottle } from '../plan/build-plan.js';
+import { locateManifest } from '../manifest/locate.js';
+import { knownBottles, type KnownBottle } from '../state/bottles.js';
+import { buildPlans, instancesOf, slugsOf, type PlannedBottle } from '../plan/build-plan.js';
 import { machineName } from '../plan/slug.js';
 import { resolveStateRoot } from '../state/root.js';
 import { dockerSubnets } from '../backends/docker/subnets.js';
@@ -22,6 +23,8 @@ export interface SessionOptions {
   stateDir?: string;
   agents: string[];
   all: boolean;
+  /** Copies of each agent (--count). */
+  count?: number;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Gather Docker's subnets (up); down and status only need names. */
@@ -29,7 +32,7 @@ export interface SessionOptions {
 }
 
 export interface Session {
-  loaded: LoadedManifest;
+  manifestPath: string;
   stateRoot: string;
   planned: PlannedBottle[];
   runEnv: RunEnv;
@@ -43,7 +46,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     if (!known.includes(a)) throw new UsageError(`no agent "${a}" in ${loaded.path}; agents: ${known.join(', ')}`);
   }
   const stateRoot = resolveStateRoot({ flag: options.stateDir, env: options.env, homedir: homedir(), cwd: options.cwd });
-  const slugs = slugsOf(loaded, agents);
+  const instances = instancesOf(agents, options.count);
+  const slugs = slugsOf(loaded, instances);
   let subnetsInUse: string[] = [];
   const previous = previousSubnets(stateRoot, slugs);
   if (options.withSubnets) {
@@ -54,7 +58,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   }
   const planned = buildPlans({
     loaded,
-    agents,
+    agents: instances,
     stateRoot,
     home: homedir(),
     env: options.env,
@@ -63,7 +67,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     defaultBackend: 'docker',
   });
   const runEnv: RunEnv = { stateRoot, cacheDir: cacheDir(options.env), backend: backendFor };
-  return { loaded, stateRoot, planned, runEnv };
+  return { manifestPath: loaded.path, stateRoot, planned, runEnv };
 }
 
 function readPlanSubnet(stateRoot: string, slug: string): string | undefined {
@@ -92,4 +96,18 @@ function otherBottlesSubnets(stateRoot: string, slugs: string[]): string[] {
     .filter((d) => !slugs.includes(d) && !d.startsWith('_'))
     .map((d) => readPlanSubnet(stateRoot, d))
     .filter((s): s is string => !!s);
+}
+
+/**
+ * The bottles the state knows for a manifest (from their plan.json), named
+ * agents only if any are given (an agent's --count copies included). What
+ * `down` acts on: bottles of agents since removed from the manifest too.
+ */
+export async function openKnownSession(options: Omit<SessionOptions, 'withSubnets' | 'count'>): Promise<Session> {
+  const manifestPath = await locateManifest({ ...(options.file ? { file: options.file } : {}), cwd: options.cwd });
+  const stateRoot = resolveStateRoot({ flag: options.stateDir, env: options.env, homedir: homedir(), cwd: options.cwd });
+  const known = knownBottles(stateRoot, manifestPath);
+  const wanted = (b: KnownBottle) => options.agents.length === 0 || options.agents.some((a) => a === b.plan.agent || a === b.plan.definition);
+  const runEnv: RunEnv = { stateRoot, cacheDir: cacheDir(options.env), backend: backendFor };
+  return { manifestPath, stateRoot, planned: known.filter(wanted).map((b) => ({ plan: b.plan, prompt: '', guestEnv: {} })), runEnv };
 }

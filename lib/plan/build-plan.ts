@@ -12,8 +12,8 @@ import { GUEST_CA_PATH, PROXY_PORT, type BottlePlan } from './types.js';
 
 export interface PlanInputs {
   loaded: LoadedManifest;
-  /** Agent names, already checked against the manifest. */
-  agents: readonly string[];
+  /** The bottles to plan: their names, and the manifest agent each is made from. */
+  agents: readonly BottleInstance[];
   stateRoot: string;
   home: string;
   env: NodeJS.ProcessEnv;
@@ -25,28 +25,42 @@ export interface PlanInputs {
   defaultBackend: BackendKind;
 }
 
+export interface BottleInstance {
+  /** The bottle's agent name: the manifest's, or `<agent>-<i>` for copies (--count). */
+  name: string;
+  /** The manifest agent it is made from (checked). */
+  agent: string;
+}
+
 export interface PlannedBottle {
   plan: BottlePlan;
   prompt: string;
   guestEnv: Record<string, string>;
 }
 
-export function slugsOf(loaded: LoadedManifest, agents: readonly string[]): string[] {
-  return agents.map((a) => slugFor(a, loaded.path));
+export function slugsOf(loaded: LoadedManifest, agents: readonly BottleInstance[]): string[] {
+  return agents.map((a) => slugFor(a.name, loaded.path));
+}
+
+/** Each chosen agent once, or `count` copies named `<agent>-1` .. `<agent>-<count>`. */
+export function instancesOf(agents: readonly string[], count: number | undefined): BottleInstance[] {
+  if (count === undefined) return agents.map((agent) => ({ name: agent, agent }));
+  return agents.flatMap((agent) => Array.from({ length: count }, (_, i) => ({ name: `${agent}-${i + 1}`, agent })));
 }
 
 export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
   const { loaded, env } = inputs;
   const { manifest } = loaded;
   const slugs = slugsOf(loaded, inputs.agents);
-  const backends = inputs.agents.map((a) => manifest.bottles[manifest.agents[a]!.bottle]!.backend ?? inputs.defaultBackend);
+  const backends = inputs.agents.map((a) => manifest.bottles[manifest.agents[a.agent]!.bottle]!.backend ?? inputs.defaultBackend);
   const subnets = allocateSubnets(
     slugs.filter((_, i) => backends[i] === 'docker').map((slug) => ({ slug, previous: inputs.previousSubnets.get(slug) ?? null })),
     inputs.subnetsInUse,
     poolBase(env),
   );
-  return inputs.agents.map((agentName, i) => {
-    const agent = manifest.agents[agentName]!;
+  return inputs.agents.map((instance, i) => {
+    const agentName = instance.name;
+    const agent = manifest.agents[instance.agent]!;
     const bottle = manifest.bottles[agent.bottle]!;
     const slug = slugs[i]!;
     const subnet = subnets.get(slug) ?? null;
@@ -58,6 +72,7 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
     const plan: BottlePlan = {
       manifest: loaded.path,
       agent: agentName,
+      definition: instance.agent,
       bottle: agent.bottle,
       slug,
       backend: backends[i]!,

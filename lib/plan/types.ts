@@ -15,7 +15,10 @@ export interface EgressRule {
 export interface BottlePlan {
   /** Absolute path of the manifest the bottle came from (`bottle status` finds its bottles by it). */
   manifest: string;
+  /** The bottle's agent name (`<agent>-<i>` for a copy made by --count). */
   agent: string;
+  /** The manifest agent it is made from. */
+  definition: string;
   bottle: string;
   /** `<agent>-<5 chars>`, stable for the same agent and manifest location. */
   slug: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../lib/manifest/parse.js';
-import { buildPlans } from '../../lib/plan/build-plan.js';
+import { buildPlans, instancesOf } from '../../lib/plan/build-plan.js';
 import type { LoadedManifest } from '../../lib/manifest/types.js';
 
 async function loaded(data: unknown): Promise<LoadedManifest> {
@@ -21,7 +21,7 @@ const base = {
 describe('buildPlans', () => {
   it('names everything after the slug and gives the bundle .2 of a private /24', async () => {
     const m = await loaded({ bottles: { dev: {} }, agents: { demo: { skills: [], prompt: '', bottle: 'dev' } } });
-    const plan = buildPlans({ ...base, loaded: m, agents: ['demo'] })[0]!.plan as any;
+    const plan = buildPlans({ ...base, loaded: m, agents: instancesOf(['demo'], undefined) })[0]!.plan as any;
     expect(plan.slug).toMatch(/^demo-[0-9a-f]{5}$/);
     expect(plan).toMatchObject({
       machine: `claude-bottle-${plan.slug}`,
@@ -47,7 +47,7 @@ describe('buildPlans', () => {
       bottles: { dev: { guestHome: '/home/dev', user: 'dev' } },
       agents: { a: { bottle: 'dev' }, b: { bottle: 'dev' } },
     });
-    const plans = buildPlans({ ...base, loaded: m, agents: ['a', 'b'], env: { BOTTLE_GUEST_SKILLS_DIR: '/opt/skills' } }).map((p) => p.plan);
+    const plans = buildPlans({ ...base, loaded: m, agents: instancesOf(['a', 'b'], undefined), env: { BOTTLE_GUEST_SKILLS_DIR: '/opt/skills' } }).map((p) => p.plan);
     expect(plans[0]!.subnet).not.toBe(plans[1]!.subnet);
     expect(plans[0]).toMatchObject({ guestSkillsDir: '/opt/skills', guestPromptPath: '/home/dev/.claude-bottle-prompt.txt', user: 'dev' });
   });
@@ -57,18 +57,30 @@ describe('buildPlans', () => {
       bottles: { dev: { env: { MODE: 'bottle', TOKEN: 'sekret-1' } } },
       agents: { demo: { bottle: 'dev', env: { MODE: 'agent' } } },
     });
-    const [p] = buildPlans({ ...base, loaded: m, agents: ['demo'] });
+    const [p] = buildPlans({ ...base, loaded: m, agents: instancesOf(['demo'], undefined) });
     expect(p!.guestEnv).toMatchObject({ MODE: 'agent', HTTPS_PROXY: p!.plan.proxyUrl, HOME: '/home/node' });
     expect(p!.guestEnv.NO_PROXY).toBe(`localhost,127.0.0.1,${p!.plan.bundle},${p!.plan.bundleIp}`);
     expect(p!.plan.envNames).toContain('TOKEN');
     expect(JSON.stringify(p!.plan)).not.toContain('sekret-1');
   });
 
+  it('makes --count copies of an agent, each a bottle of its own', async () => {
+    const m = await loaded({ bottles: { dev: {} }, agents: { demo: { bottle: 'dev', prompt: 'p' } } });
+    const plans = buildPlans({ ...base, loaded: m, agents: instancesOf(['demo'], 3) });
+    expect(plans.map((p) => [p.plan.agent, p.plan.definition, p.prompt])).toEqual([
+      ['demo-1', 'demo', 'p'],
+      ['demo-2', 'demo', 'p'],
+      ['demo-3', 'demo', 'p'],
+    ]);
+    expect(new Set(plans.map((p) => p.plan.slug)).size).toBe(3);
+    expect(new Set(plans.map((p) => p.plan.subnet)).size).toBe(3);
+  });
+
   it('keeps a bottle on the subnet it had', async () => {
     const m = await loaded({ bottles: { dev: {} }, agents: { demo: { bottle: 'dev' } } });
-    const [first] = buildPlans({ ...base, loaded: m, agents: ['demo'] });
+    const [first] = buildPlans({ ...base, loaded: m, agents: instancesOf(['demo'], undefined) });
     const previous = new Map([[first!.plan.slug, '10.213.200.0/24']]);
-    const [again] = buildPlans({ ...base, loaded: m, agents: ['demo'], previousSubnets: previous });
+    const [again] = buildPlans({ ...base, loaded: m, agents: instancesOf(['demo'], undefined), previousSubnets: previous });
     expect(again!.plan.subnet).toBe('10.213.200.0/24');
   });
 });

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { exitCodeOf } from '../exit-code.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
 import { runLocked } from '../run-locked.js';
-import { openSession } from '../session.js';
+import { openKnownSession } from '../session.js';
 
 export const DOWN_HELP = `Usage: bottle down [agents..] [options]
 
-Remove each agent's machine, bundle and networks (all agents by default).
+Remove each bottle's machine, bundle and networks: every bottle brought up from
+this manifest (copies and agents since removed included), or those of the named agents.
 
 Options:
   -f, --file FILE          manifest
@@ -31,15 +32,18 @@ export async function down(args: string[], cli: CliContext): Promise<number> {
     return 0;
   }
   const mode = parseProgress(values.progress);
-  const session = await openSession({
+  const session = await openKnownSession({
     file: values.file,
     stateDir: values['state-dir'],
     agents: positionals,
     all: values.all ?? false,
     env: cli.env,
     cwd: cli.cwd,
-    withSubnets: false,
   });
+  if (session.planned.length === 0) {
+    cli.stdout(`no bottles of ${session.manifestPath} to take down (state: ${session.stateRoot})\n`);
+    return 0;
+  }
   const reporter = await reporterFor(resolveMode(mode, cli.isTTY), reporterStreams(cli), false);
   const result = await runLocked(session, downGraph({ purge: values.purge ?? false }), {
     record: false,

@@ -18,6 +18,7 @@ Provision a bottle for each agent (all agents by default).
 Options:
   -f, --file FILE          manifest (default: bottle.yaml, bottle.yml or bottle.json here)
       --state-dir DIR      state root (default: $BOTTLE_STATE_DIR, $XDG_STATE_HOME/bottle)
+  -n, --count N            N bottles of each agent, named <agent>-1 .. <agent>-N
   -j, --concurrency N      tasks running at once (default 4)
       --force              run every task, even those up to date
       --fail-fast          stop everything at the first failure
@@ -30,6 +31,7 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parse('up', args, {
     ...COMMON_OPTIONS,
     all: { type: 'boolean' },
+    count: { type: 'string', short: 'n' },
     concurrency: { type: 'string', short: 'j' },
     force: { type: 'boolean' },
     'fail-fast': { type: 'boolean' },
@@ -48,6 +50,7 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
     stateDir: values['state-dir'],
     agents: positionals,
     all: values.all ?? false,
+    ...(values.count ? { count: positiveInt('--count', values.count)! } : {}),
     env: cli.env,
     cwd: cli.cwd,
     withSubnets: true,

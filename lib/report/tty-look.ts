@@ -1,0 +1,142 @@
+/**
+ * How the terminal display reads: icon, colour and words per status, the text
+ * of a row, of an open bottle and of a finished (collapsed) one, and the
+ * coloured recap. Pure functions of the model and a clock value; no listr2,
+ * no streams. Colour is applied through a `Paint` that is the identity when
+ * colour is off.
+ */
+import type { RunStatus } from '../engine/events.js';
+import { END_STATUSES, type EndStatus, type Status } from '../engine/status.js';
+import { countRows, RUN_GROUP, type Group, type Row } from './tty-model.js';
+
+export type Colour = 'green' | 'red' | 'yellow' | 'cyan' | 'dim' | 'bold';
+
+const SGR: Record<Colour, readonly [open: number, close: number]> = {
+  green: [32, 39],
+  red: [31, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+};
+
+export type Paint = (colour: Colour, text: string) => string;
+
+export function painter(noColor: boolean): Paint {
+  if (noColor) return (_colour, text) => text;
+  return (colour, text) => (text === '' ? text : `\x1b[${SGR[colour][0]}m${text}\x1b[${SGR[colour][1]}m`);
+}
+
+export interface Look {
+  icon: string;
+  colour: Colour;
+  /** Drawn with the spinner instead of the icon while the display runs. */
+  spins: boolean;
+  /** The status in a sentence: "3 up to date". */
+  word: string;
+}
+
+export const LOOK: Record<Status, Look> = {
+  pending: { icon: '◌', colour: 'dim', spins: false, word: 'waiting' },
+  running: { icon: '❯', colour: 'cyan', spins: true, word: 'running' },
+  retrying: { icon: '↻', colour: 'yellow', spins: false, word: 'retrying' },
+  done: { icon: '✔', colour: 'green', spins: false, word: 'done' },
+  'up-to-date': { icon: '✔', colour: 'dim', spins: false, word: 'up to date' },
+  failed: { icon: '✖', colour: 'red', spins: false, word: 'failed' },
+  blocked: { icon: '↓', colour: 'yellow', spins: false, word: 'blocked' },
+  cancelled: { icon: '⊘', colour: 'yellow', spins: false, word: 'cancelled' },
+};
+
+/** What a finished bottle shows as its icon: its worst end status first. */
+const SEVERITY: readonly EndStatus[] = ['failed', 'cancelled', 'blocked', 'done', 'up-to-date'];
+
+const RUN_COLOUR: Record<RunStatus, Colour> = { ok: 'green', failed: 'red', cancelled: 'yellow' };
+
+/** The order counts are listed in: what is moving, then how things ended. */
+const COUNTED: readonly Status[] = ['running', 'retrying', ...END_STATUSES];
+
+export function groupName(item: string): string {
+  return item === RUN_GROUP ? 'images' : item;
+}
+
+export function seconds(ms: number): string {
+  return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
+}
+
+/** What a row says after its task name, uncoloured. */
+export function rowDetail(row: Row, now: number): string {
+  const attempts = row.attempt > 1 ? ` after ${row.attempt} attempts` : '';
+  const took = seconds(row.durationMs ?? 0);
+  switch (row.status) {
+    case 'pending':
+      return 'waiting';
+    case 'running':
+      return row.attempt > 1
+        ? `running ${seconds(now - (row.attemptAt ?? now))} · attempt ${row.attempt}, last: ${row.error ?? '?'}`
+        : `running ${seconds(now - (row.attemptAt ?? now))}`;
+    case 'retrying':
+      return `retrying: attempt ${row.attempt} in ${seconds((row.retryAt ?? now) - now)} · ${row.error ?? '?'}`;
+    case 'done':
+      return `done ${took}${row.attempt > 1 ? ` · ${row.attempt} attempts` : ''}`;
+    case 'up-to-date':
+      return 'up to date';
+    case 'failed':
+      return `failed ${took}${attempts} · ${row.error ?? 'no reason given'}`;
+    case 'blocked':
+      return 'blocked: a task it needs did not succeed';
+    case 'cancelled':
+      return row.attempt > 0 ? `cancelled after ${took}` : 'cancelled';
+  }
+}
+
+/** One row: the task name, padded to `width`, then its detail in its status colour. */
+export function rowLine(row: Row, now: number, width: number, paint: Paint): string {
+  return `${row.task.padEnd(width)}  ${paint(LOOK[row.status].colour, rowDetail(row, now))}`;
+}
+
+/** A bottle that is still going: what runs, what ended, time so far. */
+export function openLine(group: Group, elapsedMs: number, width: number, paint: Paint): string {
+  return `${paint('bold', groupName(group.item).padEnd(width))}  ${countsText(group, paint)}  ${paint('dim', seconds(elapsedMs))}`;
+}
+
+/** A finished bottle on one line, e.g. `demo-ab12c  10 done · 3 up to date  12.3s`. */
+export function collapsedLine(group: Group, durationMs: number, width: number, paint: Paint): string {
+  return `${groupName(group.item).padEnd(width)}  ${countsText(group, paint)}  ${paint('dim', seconds(durationMs))}`;
+}
+
+/** How a group's icon reads: live while open, its worst end once finished. */
+export function groupStatus(group: Group): Status {
+  const counts = countRows(group);
+  if (group.endedAt === undefined) return counts.running + counts.retrying > 0 ? 'running' : 'pending';
+  return SEVERITY.find((s) => counts[s] > 0) ?? 'done';
+}
+
+function countsText(group: Group, paint: Paint): string {
+  const counts = countRows(group);
+  const failed = [...group.rows.values()].filter((r) => r.status === 'failed').map((r) => r.task);
+  const parts = COUNTED.filter((s) => counts[s] > 0).map((s) => {
+    const text = `${counts[s]} ${LOOK[s].word}${s === 'failed' ? ` (${failed.join(', ')})` : ''}`;
+    return s === 'done' || s === 'up-to-date' ? text : paint(LOOK[s].colour, text);
+  });
+  return parts.length > 0 ? parts.join(' · ') : paint('dim', 'waiting');
+}
+
+/**
+ * Colours the lines of lib/report/recap.ts: the head by the run's status,
+ * each "N <status>" by its status, failures in red, log paths dimmed.
+ */
+export function paintRecap(lines: readonly string[], status: RunStatus, paint: Paint): string[] {
+  const words = END_STATUSES.map((s) => LOOK[s].word).join('|');
+  const count = new RegExp(`(\\d+) (${words})\\b`, 'g');
+  const byWord = new Map(END_STATUSES.map((s) => [LOOK[s].word, s] as const));
+  let inFailures = false;
+  return lines.map((line, i) => {
+    if (i === 0) return paint('bold', paint(RUN_COLOUR[status], line));
+    if (line === 'Failures:') {
+      inFailures = true;
+      return paint('bold', paint('red', line));
+    }
+    if (inFailures) return /^\s+log: /.test(line) ? paint('dim', line) : paint('red', line);
+    return line.replace(count, (all, _n: string, word: string) => paint(LOOK[byWord.get(word) ?? 'done'].colour, all));
+  });
+}
