@@ -3,83 +3,68 @@
  * and exit code 2, and nothing created. Runs the CLI in-process.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../lib/cli/main.js';
+import { inProcessCli, type InProcessCli } from '../helpers/in-process-cli.js';
 
+let c: InProcessCli;
 let dir: string;
-let out: string;
-let err: string;
-
-async function cli(...argv: string[]): Promise<number> {
-  out = '';
-  err = '';
-  return main(argv, {
-    env: { ...process.env, BOTTLE_STATE_DIR: join(dir, 'state') },
-    cwd: dir,
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    signal: new AbortController().signal,
-    isTTY: false,
-  });
-}
+const cli = (...argv: string[]) => c.run(...argv);
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'bottle-cli-'));
+  c = await inProcessCli();
+  dir = c.dir;
 });
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(() => c.cleanup());
 
 describe('bottle CLI errors', () => {
   it('names an unknown command and lists the commands', async () => {
     expect(await cli('upp')).toBe(2);
-    expect(err).toBe('bottle: unknown command "upp"; commands: up, down, status, task, graph, exec, claude, validate, schema\n');
+    expect(c.err).toBe('bottle: unknown command "upp"; commands: up, down, status, task, graph, exec, claude, validate, schema\n');
   });
 
   it('says where it looked when there is no manifest', async () => {
     expect(await cli('validate')).toBe(2);
-    expect(err).toContain(`no manifest in ${dir}: looked for bottle.yaml, bottle.yml, bottle.json; pass -f FILE`);
-    expect(err).not.toMatch(/\n\s+at /);
+    expect(c.err).toContain(`no manifest in ${dir}: looked for bottle.yaml, bottle.yml, bottle.json; pass -f FILE`);
+    expect(c.err).not.toMatch(/\n\s+at /);
   });
 
   it('lists every problem of a bad manifest with its path, exit 2', async () => {
     await writeFile(join(dir, 'bottle.yaml'), 'bottles:\n  dev: { backend: dockr, cpu: 2 }\nagents:\n  demo: { bottle: prod }\n');
     expect(await cli('validate')).toBe(2);
-    expect(err).toContain('bottles.dev.backend: expected one of docker, smolvm, got "dockr"');
-    expect(err).toContain('bottles.dev: unknown key "cpu"');
-    expect(err).toContain('agents.demo.bottle: no bottle "prod"; bottles: dev');
+    expect(c.err).toContain('bottles.dev.backend: expected one of docker, smolvm, got "dockr"');
+    expect(c.err).toContain('bottles.dev: unknown key "cpu"');
+    expect(c.err).toContain('agents.demo.bottle: no bottle "prod"; bottles: dev');
   });
 
   it('validates a good manifest and prints the JSON Schema', async () => {
     await writeFile(join(dir, 'bottle.json'), JSON.stringify({ bottles: { dev: {} }, agents: { demo: { skills: [], prompt: '', bottle: 'dev' } } }));
     expect(await cli('validate')).toBe(0);
-    expect(out).toContain('is valid: 1 bottle(s), 1 agent(s)');
+    expect(c.out).toContain('is valid: 1 bottle(s), 1 agent(s)');
     expect(await cli('schema')).toBe(0);
-    expect(Object.keys(JSON.parse(out).properties)).toEqual(expect.arrayContaining(['bottles', 'agents']));
+    expect(Object.keys(JSON.parse(c.out).properties)).toEqual(expect.arrayContaining(['bottles', 'agents']));
   });
 
   it('refuses bad options with what was expected', async () => {
     await writeFile(join(dir, 'bottle.yaml'), 'bottles: { dev: {} }\nagents: { demo: { bottle: dev } }\n');
     expect(await cli('up', '-j', '0')).toBe(2);
-    expect(err).toBe('bottle: --concurrency must be a whole number >= 1, got "0"\n');
+    expect(c.err).toBe('bottle: --concurrency must be a whole number >= 1, got "0"\n');
     expect(await cli('up', '--progress', 'fancy')).toBe(2);
-    expect(err).toBe('bottle: --progress must be one of auto, tty, plain, json, got "fancy"\n');
+    expect(c.err).toBe('bottle: --progress must be one of auto, tty, plain, json, got "fancy"\n');
     expect(await cli('up', '--bogus')).toBe(2);
-    expect(err).toMatch(/Unknown option '--bogus'; see `bottle up --help`/);
+    expect(c.err).toMatch(/Unknown option '--bogus'; see `bottle up --help`/);
     expect(await cli('up', 'nobody')).toBe(2);
-    expect(err).toContain('no agent "nobody" in');
-    expect(err).toContain('agents: demo');
+    expect(c.err).toContain('no agent "nobody" in');
+    expect(c.err).toContain('agents: demo');
   });
 
   it('fails a missing skill before anything starts, naming it and where it looked', async () => {
     await mkdir(join(dir, 'skills', 'present'), { recursive: true });
     await writeFile(join(dir, 'bottle.yaml'), 'bottles: { dev: {} }\nagents: { demo: { bottle: dev, skills: [present, absent] } }\n');
     expect(await cli('up')).toBe(2);
-    expect(err).toContain(`skill "absent" not found; looked in ${join(dir, 'skills', 'absent')}, `);
-    expect(err).not.toContain('"present"');
+    expect(c.err).toContain(`skill "absent" not found; looked in ${join(dir, 'skills', 'absent')}, `);
+    expect(c.err).not.toContain('"present"');
     expect(existsSync(join(dir, 'state'))).toBe(false);
   });
 });
