@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TaskError } from '../lib/engine/errors.js';
+import type { TaskIO } from '../lib/engine/task.js';
 import { hash, stableStringify } from '../lib/engine/fingerprint.js';
 import { issueServerCert } from '../lib/ca/openssl.js';
 import { writeFileAtomic } from '../lib/state/atomic-write.js';
@@ -87,7 +88,7 @@ function egressConfig(ctx: BottleCtx) {
 }
 
 /** Polls each daemon's health endpoint from inside the bundle. */
-async function waitHealthy(ctx: BottleCtx, io: Parameters<typeof op>[0] & { clock: { sleep(ms: number, s?: AbortSignal): Promise<void> } }) {
+async function waitHealthy(ctx: BottleCtx, io: TaskIO) {
   const backend = backendOf(ctx);
   const probe = ['curl', '-fsS', '--max-time', '2', `http://127.0.0.1:${PROXY_PORT}/health`];
   let last = '';

@@ -2,6 +2,7 @@
  * prepare: the bottle's state dir (0700), its skills found on the host (a
  * missing one fails here, before any machine starts), its CA, and plan.json.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../lib/state/atomic-write.js';
 import { ensureDir } from '../lib/state/root.js';
@@ -21,10 +22,7 @@ export const prepare = bottleTask<PrepareOutput>({
   id: 'prepare',
   title: 'Prepare',
   fingerprint: (ctx) => ctx.plan,
-  isDone: async (ctx, out) => {
-    const { existsSync } = await import('node:fs');
-    return existsSync(join(ctx.plan.stateDir, 'plan.json')) && existsSync(out.caCert) && existsSync(out.caKey);
-  },
+  isDone: (ctx, out) => existsSync(join(ctx.plan.stateDir, 'plan.json')) && existsSync(out.caCert) && existsSync(out.caKey),
   run: async (ctx, io) => {
     const { plan } = ctx;
     await ensureDir(plan.stateDir);

@@ -8,8 +8,8 @@ import { TaskError } from '../../engine/errors.js';
 import { run, type RunOptions, type RunResult } from '../../process/run.js';
 
 export type DockerOptions = RunOptions & {
-  /** Exit codes that are not an error (the caller reads `exitCode`). */
-  allow?: readonly number[];
+  /** Exit codes that are not an error (the caller reads `exitCode`); 'any' for a guest command's own. */
+  allow?: readonly number[] | 'any';
 };
 
 const TRANSIENT = /Cannot connect to the Docker daemon|connection refused|i\/o timeout|TLS handshake timeout|context deadline exceeded/i;
@@ -21,7 +21,8 @@ export function dockerBinary(): string {
 export async function docker(args: readonly string[], options: DockerOptions = {}): Promise<RunResult> {
   const result = await run(dockerBinary(), args, options);
   if (result.cancelled) throw options.signal?.reason ?? new TaskError(`docker ${args[0]} was cancelled`, { code: 'CANCELLED' });
-  if (result.exitCode !== 0 && !options.allow?.includes(result.exitCode)) throw dockerError(args, result);
+  const allowed = options.allow === 'any' ? result.exitCode >= 0 : options.allow?.includes(result.exitCode);
+  if (result.exitCode !== 0 && !allowed) throw dockerError(args, result);
   return result;
 }
 

@@ -20,7 +20,7 @@ export async function execIn(container: string, argv: readonly string[], options
     ...options,
     env: options.env,
     input: options.input as never,
-    allow: Array.from({ length: 256 }, (_, i) => i),
+    allow: 'any', // the guest command's exit code is the caller's to judge
   });
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 }
