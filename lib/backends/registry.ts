@@ -1,9 +1,12 @@
 /** Picks the implementation of a backend kind. */
-import { TaskError } from '../engine/errors.js';
 import { dockerBackend } from './docker/index.js';
+import { smolvmBackendFromEnv } from './smolvm/index.js';
 import type { Backend, BackendKind } from './types.js';
+
+let smolvm: Backend | undefined;
 
 export function backendFor(kind: BackendKind): Backend {
   if (kind === 'docker') return dockerBackend;
-  throw new TaskError(`the ${kind} backend is not available in this version of bottle; use backend: docker`, { code: 'NO_BACKEND' });
+  // Made on first use: BOTTLE_SMOLVM_URL decides between the CLI and smolvm serve.
+  return (smolvm ??= smolvmBackendFromEnv());
 }

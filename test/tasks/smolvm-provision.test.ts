@@ -1,0 +1,149 @@
+/**
+ * The seed's seven cases (seed/test_smolmachines_provision.txt), ported: the
+ * real prompt and skills tasks, run by the engine as `bottle task` runs them,
+ * on the smolvm backend whose runner is a fake smolvm binary — the only fake.
+ * Host skills are real directories; the host tar is real.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { memoryRecorder, runGraph, type NodeResult } from '../../lib/engine/index.js';
+import { parseManifest } from '../../lib/manifest/parse.js';
+import { buildPlans, instancesOf } from '../../lib/plan/build-plan.js';
+import { createSmolvmBackend } from '../../lib/backends/smolvm/backend.js';
+import { cliTransport } from '../../lib/backends/smolvm/cli.js';
+import { unwrapUser } from '../../lib/backends/smolvm/guest.js';
+import { upGraph } from '../../graphs/up.js';
+import { skills } from '../../tasks/skills.js';
+import type { BottleCtx } from '../../tasks/context.js';
+import { fakeSmolvm, type FakeSmolvm } from '../backends/smolvm/fake-smolvm.js';
+
+let work: string;
+let fake: FakeSmolvm;
+
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), 'smolvm-provision-'));
+  for (const skill of ['init-prd', 'verify']) {
+    await mkdir(join(work, 'skills', skill, 'refs'), { recursive: true });
+    await writeFile(join(work, 'skills', skill, 'SKILL.md'), `# ${skill}\n`);
+    await writeFile(join(work, 'skills', skill, 'refs', 'notes.md'), 'notes\n');
+  }
+  fake = fakeSmolvm();
+});
+
+async function bottle(agent: { prompt?: string; skills?: string[] }, env: NodeJS.ProcessEnv = {}): Promise<BottleCtx> {
+  const source = { path: join(work, 'bottle.yaml'), dir: work };
+  const manifest = await parseManifest({ bottles: { dev: { backend: 'smolvm' } }, agents: { demo: { bottle: 'dev', ...agent } } }, source);
+  const [planned] = buildPlans({
+    loaded: { ...source, manifest },
+    agents: instancesOf(['demo'], undefined),
+    stateRoot: join(work, 'state'),
+    home: join(work, 'home'),
+    env,
+    subnetsInUse: [],
+    previousSubnets: new Map(),
+    defaultBackend: 'docker',
+  });
+  const backend = createSmolvmBackend({ transport: cliTransport({ runner: fake.runner, binary: 'smolvm' }), runner: fake.runner });
+  fake.add(planned!.plan.machine);
+  return { stateRoot: join(work, 'state'), cacheDir: join(work, 'cache'), backend: () => backend, ...planned! };
+}
+
+/**
+ * `bottle task prepare demo`, then `bottle task <task> demo`: the real prepare
+ * (state dir, skills found on the host, CA), the machine as start-vm records
+ * it, then the task alone, its needs' outputs read from the record.
+ */
+async function runTask(ctx: BottleCtx, task: 'prepare' | 'prompt' | 'skills'): Promise<NodeResult> {
+  const { plan } = ctx;
+  const recorder = memoryRecorder();
+  const run = (target: string) => runGraph(upGraph(), { items: [{ key: plan.slug, ctx }], shared: ctx, recorder, target: { item: plan.slug, task: target } });
+  const prepared = (await run('prepare')).nodes.get(`${plan.slug}/prepare`)!;
+  if (task === 'prepare' || prepared.status !== 'done') return prepared;
+  await recorder.update(plan.slug, 'start-vm', { status: 'done', attempts: 1, durationMs: 0, output: { machine: plan.machine, id: 'm1', image: 'img' } });
+  return (await run(task)).nodes.get(`${plan.slug}/${task}`)!;
+}
+
+const verb = (v: string) => fake.calls.filter((c) => c[1] === v);
+/** What ran in the guest, setpriv unwrapped. */
+const guest = () => fake.guestCalls.map((c) => unwrapUser(c.argv).argv.join(' '));
+
+describe('prompt (seed: TestProvisionPrompt)', () => {
+  it('copies with smolvm machine cp <host prompt> <machine>:<guest home>/.claude-bottle-prompt.txt', async () => {
+    const ctx = await bottle({ prompt: '' });
+    expect((await runTask(ctx, 'prompt')).status).toBe('done');
+    expect(verb('cp')).toEqual([
+      ['machine', 'cp', ctx.plan.promptFile, `claude-bottle-${ctx.plan.slug}:/home/node/.claude-bottle-prompt.txt`, '--mode', '600', '--uid', '1000', '--gid', '1000'],
+    ]);
+  });
+
+  it('returns the guest path when the agent has a prompt', async () => {
+    const ctx = await bottle({ prompt: 'You are a helpful assistant.' });
+    const node = await runTask(ctx, 'prompt');
+    expect(node.record.output).toEqual({ path: '/home/node/.claude-bottle-prompt.txt' });
+    expect(fake.uploads.map((u) => u.content.toString())).toEqual(['You are a helpful assistant.']);
+  });
+
+  it('returns null when the agent has no prompt, and still copies the file', async () => {
+    const ctx = await bottle({ prompt: '' });
+    const node = await runTask(ctx, 'prompt');
+    expect(node.record.output).toEqual({ path: null });
+    expect(verb('cp')).toHaveLength(1);
+  });
+});
+
+describe('skills (seed: TestProvisionSkills)', () => {
+  it('does nothing in the guest when the agent has no skills', async () => {
+    const ctx = await bottle({ skills: [] });
+    expect((await runTask(ctx, 'skills')).status).toBe('done');
+    expect(verb('cp')).toHaveLength(0);
+    expect(verb('exec')).toHaveLength(0);
+  });
+
+  it('makes the skills dir once, removes and copies each skill into <skills dir>/<skill>', async () => {
+    const ctx = await bottle({ skills: ['init-prd', 'verify'] });
+    expect((await runTask(ctx, 'skills')).status).toBe('done');
+    const dir = '/home/node/.claude/skills';
+    expect(guest().filter((c) => c.startsWith('mkdir'))).toEqual([`mkdir -p ${dir}`]);
+    expect(guest().filter((c) => c.startsWith('rm -rf'))).toEqual([`rm -rf ${dir}/init-prd`, `rm -rf ${dir}/verify`]);
+    // One copy per skill: its tree as one archive, unpacked in the skills dir, so it lands in <dir>/<skill>.
+    expect(fake.uploads.map((u) => u.path)).toEqual(['/tmp/.bot-bottle-init-prd.tar', '/tmp/.bot-bottle-verify.tar']);
+    for (const [i, skill] of ['init-prd', 'verify'].entries()) {
+      const archive = join(work, `${skill}.tar`);
+      await writeFile(archive, fake.uploads[i]!.content);
+      expect(execFileSync('tar', ['-tf', archive], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()).toEqual(
+        [`${skill}/`, `${skill}/SKILL.md`, `${skill}/refs/`, `${skill}/refs/notes.md`],
+      );
+    }
+    expect(guest()).toEqual([
+      `mkdir -p ${dir}`,
+      `rm -rf ${dir}/init-prd`, `tar -x --no-same-owner -f /tmp/.bot-bottle-init-prd.tar -C ${dir}`, 'rm -f /tmp/.bot-bottle-init-prd.tar',
+      `rm -rf ${dir}/verify`, `tar -x --no-same-owner -f /tmp/.bot-bottle-verify.tar -C ${dir}`, 'rm -f /tmp/.bot-bottle-verify.tar',
+    ]);
+    // All as the agent's user but the archive's removal (root's file in /tmp).
+    expect(fake.guestCalls.map((c) => unwrapUser(c.argv).user)).toEqual(['node', 'node', 'node', null, 'node', 'node', null]);
+  });
+
+  it('honours BOTTLE_GUEST_SKILLS_DIR', async () => {
+    const ctx = await bottle({ skills: ['init-prd'] }, { BOTTLE_GUEST_SKILLS_DIR: '/opt/claude/skills' });
+    await runTask(ctx, 'skills');
+    expect(guest()).toContain('mkdir -p /opt/claude/skills');
+    expect(guest()).toContain('tar -x --no-same-owner -f /tmp/.bot-bottle-init-prd.tar -C /opt/claude/skills');
+  });
+
+  it('fails on a missing skill, naming it and where it was looked for, before touching the guest', async () => {
+    const ctx = await bottle({ skills: ['init-prd', 'ghost'] });
+    const message =
+      `skill "ghost" not found; looked in ${join(work, 'skills', 'ghost')}, ${join(work, 'home', '.claude', 'skills', 'ghost')}; ` +
+      "create it there or remove it from the agent's skills";
+    // prepare finds skills on the host, before any machine starts; the skills task's inputs need them too.
+    const node = await runTask(ctx, 'prepare');
+    expect(node.status).toBe('failed');
+    expect(node.record.error?.message).toBe(message);
+    await expect(skills.fingerprint!(ctx as never)).rejects.toThrow(message);
+    expect(verb('cp')).toHaveLength(0);
+    expect(verb('exec')).toHaveLength(0);
+  });
+});
