@@ -1,12 +1,14 @@
 /**
  * The up graph: the tasks that provision a bottle, in DESIGN.md's shape.
  *
- * base-image ─┬─ agent-image ───────────────┐
- *             └─ bundle-image ─┐            │
- * prepare ─┬─ network ─────────┴─ daemons ──┼──┬─ ca ────────┐
- *          └──────────────────── start-vm ──┘  ├─ git ───────┤
- *                                 ├─ prompt    └─ supervise ─┼─ ready
- *                                 └─ skills ─────────────────┘
+ * base-image ─┬─ agent-image ─────────────────────┐
+ *             └─ bundle-image ─┐                  │
+ * prepare ─┬─ network ─────────┴─ daemons ─┬─ start-vm ─┬─ ca ────────┐
+ *          └───────────────────────────────┘            ├─ git ───────┤
+ *                                                        ├─ supervise ─┤
+ *                                                        ├─ prompt ────┼─ ready
+ *                                                        └─ skills ────┘
+ * (start-vm after daemons: the agent starts once its way out is up.)
  */
 import { defineGraph, type Graph } from '../lib/engine/graph.js';
 import type { RunEnv } from '../tasks/context.js';

@@ -1,7 +1,10 @@
 /**
  * start-vm: the agent machine on the bottle's private network, its proxy env
  * pointing at the bundle. Reused while its configuration is unchanged;
- * recreated (new id, so every task after it runs again) otherwise.
+ * recreated (new id, so every task after it runs again) otherwise. It starts
+ * after the bundle (needs daemons): the agent never runs without its only way
+ * out, and on smolvm the first machine on the network gets the address the
+ * plan gives the bundle (lib/backends/smolvm/fabric.ts).
  */
 import { hash, stableStringify } from '../lib/engine/fingerprint.js';
 import type { ImageOutput } from './agent-image.js';
@@ -21,7 +24,7 @@ function machineConfig(ctx: BottleCtx, image: string) {
 export const startVm = bottleTask<StartVmOutput>({
   id: 'start-vm',
   title: 'Start machine',
-  needs: ['prepare', 'network', 'agent-image'],
+  needs: ['prepare', 'network', 'agent-image', 'daemons'],
   retry: { attempts: 3, baseMs: 1000 },
   timeoutMs: 120_000,
   // Env values are hashed into the fingerprint, never stored.

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { LoadedManifest } from '../manifest/types.js';
 import type { BackendKind } from '../backends/types.js';
+import { FIRST_MEMBER_IP } from '../backends/smolvm/fabric.js';
 import { bundleName, machineName, slugFor } from './slug.js';
 import { allocateSubnets, hostIn, poolBase } from './subnets.js';
 import { GUEST_CA_PATH, PROXY_PORT, type BottlePlan } from './types.js';
@@ -65,7 +66,7 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
     const slug = slugs[i]!;
     const subnet = subnets.get(slug) ?? null;
     const bundle = bundleName(slug);
-    const bundleIp = subnet ? hostIn(subnet, 2) : null;
+    const bundleIp = bundleAddress(backends[i]!, subnet);
     const proxyUrl = `http://${bundleIp ?? bundle}:${PROXY_PORT}`;
     const stateDir = join(inputs.stateRoot, slug);
     const guestHome = bottle.guestHome;
@@ -83,7 +84,8 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
       subnet,
       gateway: subnet ? hostIn(subnet, 1) : null,
       bundleIp,
-      bundleHost: bundle,
+      // smolvm has no DNS for its networks: the agent finds the bundle by address.
+      bundleHost: backends[i] === 'smolvm' ? bundleIp! : bundle,
       proxyUrl,
       labels: { 'bot-bottle.slug': slug, 'bot-bottle.agent': agentName },
       stateDir,
@@ -109,6 +111,15 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
     plan.envNames = Object.keys(guestEnv).sort();
     return { plan, prompt: agent.prompt, guestEnv };
   });
+}
+
+/**
+ * The bundle's address: .2 of the bottle's /24 on docker; on smolvm the first
+ * member of the bottle's network, which the bundle is (it starts first).
+ */
+function bundleAddress(backend: BackendKind, subnet: string | null): string | null {
+  if (subnet) return hostIn(subnet, 2);
+  return backend === 'smolvm' ? FIRST_MEMBER_IP : null;
 }
 
 /** The agent's environment: proxy and CA settings first, then the bottle's and the agent's own (which win). */

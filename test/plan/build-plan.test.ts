@@ -76,6 +76,23 @@ describe('buildPlans', () => {
     expect(new Set(plans.map((p) => p.plan.subnet)).size).toBe(3);
   });
 
+  it('puts a smolvm bottle\'s bundle at its network\'s first address, found by address (no DNS there); docker keeps its own', async () => {
+    const m = await loaded({ bottles: { vm: { backend: 'smolvm' }, dev: {} }, agents: { a: { bottle: 'vm' }, b: { bottle: 'dev' } } });
+    const [vm, dev] = buildPlans({ ...base, loaded: m, agents: instancesOf(['a', 'b'], undefined) });
+    expect(vm!.plan).toMatchObject({
+      backend: 'smolvm',
+      network: `claude-bottle-${vm!.plan.slug}`,
+      subnet: null,
+      gateway: null,
+      bundleIp: '100.96.1.2',
+      bundleHost: '100.96.1.2',
+      proxyUrl: 'http://100.96.1.2:3128',
+    });
+    expect(vm!.guestEnv).toMatchObject({ HTTPS_PROXY: 'http://100.96.1.2:3128', NO_PROXY: `localhost,127.0.0.1,${vm!.plan.bundle},100.96.1.2` });
+    expect(dev!.plan.bundleHost).toBe(dev!.plan.bundle);
+    expect(dev!.plan.proxyUrl).toBe(`http://${dev!.plan.bundleIp}:3128`);
+  });
+
   it('keeps a bottle on the subnet it had', async () => {
     const m = await loaded({ bottles: { dev: {} }, agents: { demo: { bottle: 'dev' } } });
     const [first] = buildPlans({ ...base, loaded: m, agents: instancesOf(['demo'], undefined) });

@@ -9,16 +9,12 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { memoryRecorder, runGraph, type NodeResult } from '../../lib/engine/index.js';
-import { parseManifest } from '../../lib/manifest/parse.js';
-import { buildPlans, instancesOf } from '../../lib/plan/build-plan.js';
-import { createSmolvmBackend } from '../../lib/backends/smolvm/backend.js';
-import { cliTransport } from '../../lib/backends/smolvm/cli.js';
 import { unwrapUser } from '../../lib/backends/smolvm/guest.js';
-import { upGraph } from '../../graphs/up.js';
 import { skills } from '../../tasks/skills.js';
+import type { NodeResult } from '../../lib/engine/index.js';
 import type { BottleCtx } from '../../tasks/context.js';
 import { fakeSmolvm, type FakeSmolvm } from '../backends/smolvm/fake-smolvm.js';
+import { smolvmBottle, taskRunner } from './smolvm-bottle.js';
 
 let work: string;
 let fake: FakeSmolvm;
@@ -34,36 +30,22 @@ beforeEach(async () => {
 });
 
 async function bottle(agent: { prompt?: string; skills?: string[] }, env: NodeJS.ProcessEnv = {}): Promise<BottleCtx> {
-  const source = { path: join(work, 'bottle.yaml'), dir: work };
-  const manifest = await parseManifest({ bottles: { dev: { backend: 'smolvm' } }, agents: { demo: { bottle: 'dev', ...agent } } }, source);
-  const [planned] = buildPlans({
-    loaded: { ...source, manifest },
-    agents: instancesOf(['demo'], undefined),
-    stateRoot: join(work, 'state'),
-    home: join(work, 'home'),
-    env,
-    subnetsInUse: [],
-    previousSubnets: new Map(),
-    defaultBackend: 'docker',
-  });
-  const backend = createSmolvmBackend({ transport: cliTransport({ runner: fake.runner, binary: 'smolvm' }), runner: fake.runner });
-  fake.add(planned!.plan.machine);
-  return { stateRoot: join(work, 'state'), cacheDir: join(work, 'cache'), backend: () => backend, ...planned! };
+  const ctx = await smolvmBottle(work, fake, agent, env);
+  fake.add(ctx.plan.machine);
+  return ctx;
 }
 
 /**
  * `bottle task prepare demo`, then `bottle task <task> demo`: the real prepare
  * (state dir, skills found on the host, CA), the machine as start-vm records
- * it, then the task alone, its needs' outputs read from the record.
+ * it, then the task alone.
  */
 async function runTask(ctx: BottleCtx, task: 'prepare' | 'prompt' | 'skills'): Promise<NodeResult> {
-  const { plan } = ctx;
-  const recorder = memoryRecorder();
-  const run = (target: string) => runGraph(upGraph(), { items: [{ key: plan.slug, ctx }], shared: ctx, recorder, target: { item: plan.slug, task: target } });
-  const prepared = (await run('prepare')).nodes.get(`${plan.slug}/prepare`)!;
+  const tasks = taskRunner(ctx);
+  const prepared = await tasks.run('prepare');
   if (task === 'prepare' || prepared.status !== 'done') return prepared;
-  await recorder.update(plan.slug, 'start-vm', { status: 'done', attempts: 1, durationMs: 0, output: { machine: plan.machine, id: 'm1', image: 'img' } });
-  return (await run(task)).nodes.get(`${plan.slug}/${task}`)!;
+  await tasks.record('start-vm', { machine: ctx.plan.machine, id: 'm1', image: 'img' });
+  return tasks.run(task);
 }
 
 const verb = (v: string) => fake.calls.filter((c) => c[1] === v);
