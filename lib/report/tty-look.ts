@@ -7,7 +7,7 @@
  */
 import type { RunStatus } from '../engine/events.js';
 import { END_STATUSES, type EndStatus, type Status } from '../engine/status.js';
-import { countRows, RUN_GROUP, type Group, type Row } from './tty-model.js';
+import { countRows, RUN_GROUP, type Group, type Model, type Row } from './tty-model.js';
 
 export type Colour = 'green' | 'red' | 'yellow' | 'cyan' | 'dim' | 'bold';
 
@@ -104,6 +104,53 @@ export function collapsedLine(group: Group, durationMs: number, width: number, p
   return `${groupName(group.item).padEnd(width)}  ${countsText(group, paint)}  ${paint('dim', seconds(durationMs))}`;
 }
 
+/**
+ * Many bottles at once would not fit a terminal with every row drawn (a frame
+ * taller than the screen cannot be redrawn in place). Past `lines`, open
+ * bottles show only what is moving or failed; their counts say the rest.
+ */
+export function isCompact(model: Model, lines: number): boolean {
+  let total = model.groups.size;
+  for (const group of model.groups.values()) if (group.endedAt === undefined) total += group.rows.size;
+  return total > lines;
+}
+
+/**
+ * Which rows of a bottle are drawn. `all`: an open bottle, all fits. `moving`:
+ * an open bottle when all would not fit. `interrupted`: a finished bottle —
+ * only tasks cancelled mid-way, which keep it open; any other finished bottle
+ * is one line.
+ */
+export type RowMode = 'all' | 'moving' | 'interrupted';
+
+/** What an open bottle still shows when the display is compact. */
+const SHOWN_WHEN_COMPACT: Record<Status, boolean> = {
+  pending: false,
+  running: true,
+  retrying: true,
+  done: false,
+  'up-to-date': false,
+  failed: true,
+  blocked: false,
+  cancelled: false,
+};
+
+export function isRowShown(row: Row, mode: RowMode): boolean {
+  switch (mode) {
+    case 'all':
+      return true;
+    case 'moving':
+      return SHOWN_WHEN_COMPACT[row.status];
+    case 'interrupted':
+      return isInterrupted(row);
+  }
+}
+
+/** Cancelled after it had started: what Ctrl-C cut short. */
+export function isInterrupted(row: Row): boolean {
+  return row.status === 'cancelled' && row.startedAt !== undefined;
+}
+
 /** How a group's icon reads: live while open, its worst end once finished. */
 export function groupStatus(group: Group): Status {
   const counts = countRows(group);
@@ -122,15 +169,17 @@ function countsText(group: Group, paint: Paint): string {
 }
 
 /**
- * Colours the lines of lib/report/recap.ts: the head by the run's status,
- * each "N <status>" by its status, failures in red, log paths dimmed.
+ * Colours the lines of lib/report/recap.ts, one terminal line each: the head
+ * by the run's status, each "N <status>" by its status, failures in red, log
+ * paths dimmed.
  */
 export function paintRecap(lines: readonly string[], status: RunStatus, paint: Paint): string[] {
   const words = END_STATUSES.map((s) => LOOK[s].word).join('|');
   const count = new RegExp(`(\\d+) (${words})\\b`, 'g');
   const byWord = new Map(END_STATUSES.map((s) => [LOOK[s].word, s] as const));
   let inFailures = false;
-  return lines.map((line, i) => {
+  // A failure's entry is two lines in one string: the reason, then its log.
+  return lines.flatMap((entry) => entry.split('\n')).map((line, i) => {
     if (i === 0) return paint('bold', paint(RUN_COLOUR[status], line));
     if (line === 'Failures:') {
       inFailures = true;

@@ -125,6 +125,13 @@ export function endedCount(group: Group): number {
   return n;
 }
 
+/** When the group's last node ended (the images end with the run, their last image earlier). */
+export function lastEnd(group: Group): number {
+  let last: number | undefined;
+  for (const row of group.rows.values()) if (row.endedAt !== undefined) last = Math.max(last ?? row.endedAt, row.endedAt);
+  return last ?? group.endedAt ?? 0;
+}
+
 /** Rows per status, over the rows heard of. */
 export function countRows(group: Group): Record<Status, number> {
   const counts: Record<Status, number> = {

@@ -1,22 +1,20 @@
 /**
- * listr2's default renderer, kept for what it does well (the task tree,
- * collapsing finished groups, the output bar) and changed where it would
- * reach for process globals: stock `render()` draws with log-update, which
- * hides the cursor on process.stderr and installs signal-exit handlers to
- * show it again, and `format()` reads process.stdout.columns. Here frames go
- * to a `Screen` over the reporter's streams, on a timer of our own that never
- * keeps the process alive, and icons come from the display's status table.
+ * listr2's default renderer, kept for the frame it builds (the task tree,
+ * nesting, what a task in each state shows) and changed where it would reach
+ * for process globals: stock `render()` draws with log-update, which hides
+ * the cursor on process.stderr and installs signal-exit handlers to show it
+ * again, and `format()` reads process.stdout.columns. Here frames go to a
+ * `Screen` over the reporter's streams on a timer that never keeps the
+ * process alive, lines are cut to the reporter's width, and icons come from
+ * the display's status table. It decides nothing about what to show.
  */
-import { DefaultRenderer, type ListrDefaultRendererTask, type ListrEventManager } from 'listr2';
-import type { ListrDefaultRendererOptions } from 'listr2';
+import { DefaultRenderer, type ListrDefaultRendererTask } from 'listr2';
 import { fit, type Screen } from './tty-screen.js';
 
 export interface FrameHooks {
   screen: Screen;
   /** The icon (coloured) of one of the display's tasks; undefined for any other. */
   icon(task: ListrDefaultRendererTask): string | undefined;
-  /** The icon before a line of a task's output. */
-  outputIcon: string;
   /** Before each timed frame: advance the spinner, update titles that show elapsed time. */
   tick(): void;
   frameMs: number;
@@ -28,10 +26,6 @@ export function frameRenderer(hooks: FrameHooks) {
     /** The renderer was picked by lib/cli/progress.ts; listr2 must not fall back by reading process.stdout.isTTY. */
     static override nonTTY = true;
     private timer: NodeJS.Timeout | undefined;
-
-    constructor(tasks: ListrDefaultRendererTask[], options: ListrDefaultRendererOptions, events: ListrEventManager) {
-      super(tasks, options, events);
-    }
 
     override async render(): Promise<void> {
       this.update();
@@ -54,11 +48,10 @@ export function frameRenderer(hooks: FrameHooks) {
     }
 
     protected override style(task: ListrDefaultRendererTask, output = false): string {
-      if (output) return hooks.outputIcon;
       return hooks.icon(task) ?? super.style(task, output);
     }
 
-    /** One terminal line per line of text, cut to the reporter's width (never wrapped: redraws count lines). */
+    /** One terminal line per line of a title (the first after the icon), cut to the reporter's width: never wrapped, as redraws count lines. */
     protected override format(message: string, icon: string, level: number): string[] {
       if (message.trim() === '') return [];
       const indent = ' '.repeat(level * 2);
@@ -67,11 +60,6 @@ export function frameRenderer(hooks: FrameHooks) {
         .split('\n')
         .filter((line) => line.trim() !== '')
         .map((line, i) => indent + fit(i === 0 && icon ? `${icon} ${line}` : `  ${line}`, room));
-    }
-
-    /** Output stays under its task: listr2 would send the output of a task with no title yet to a bottom bar. */
-    protected override shouldOutputToBottomBar(): boolean {
-      return false;
     }
   };
 }

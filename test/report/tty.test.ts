@@ -1,0 +1,224 @@
+/**
+ * The listr2 display in-process, driven by a real engine run on the virtual
+ * clock (so times on screen are exact), its output fed to a small terminal
+ * emulator. The display in a real terminal is tty-tmux.test.ts.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defineGraph, memoryRecorder, runGraph, TaskError, type Recorder } from '../../lib/engine/index.js';
+import type { EngineEvent } from '../../lib/engine/events.js';
+import type { RunResult } from '../../lib/engine/options.js';
+import { emptyCounts } from '../../lib/engine/status.js';
+import type { ReporterStreams } from '../../lib/report/reporter.js';
+import { ttyReporter, type TtyOptions } from '../../lib/report/tty.js';
+import { items, newProbe, sleepTask, type Ctx } from '../helpers/graphs.js';
+import { VirtualClock } from '../helpers/virtual-clock.js';
+import { screenOf } from './terminal.js';
+
+const emptyResult: RunResult = { status: 'ok', counts: emptyCounts(), durationMs: 0, nodes: new Map(), recordErrors: [] };
+const recap = { logPath: (bottle: string, task: string) => `/state/${bottle}/logs/${task}.log` };
+
+function capture(noColor = true, columns = 100): { streams: ReporterStreams; out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    streams: { out: (t) => void (out += t), err: (t) => void (err += t), columns, noColor },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+/** image (run) -> per bottle prepare -> network -> start -> ready; bravo's network fails once (transient), charlie's start for good. */
+function graph(clock: VirtualClock) {
+  const probe = newProbe();
+  const retry = { attempts: 3, baseMs: 100, factor: 2, capMs: 1000, jitter: 0 };
+  return defineGraph<Ctx>([
+    sleepTask({ id: 'image', scope: 'run', ms: 300 }, clock, probe),
+    sleepTask({ id: 'prepare', ms: 100 }, clock, probe),
+    sleepTask(
+      { id: 'network', needs: ['prepare'], ms: 200, retry, failOn: (item, attempt) => (item === 'bravo' && attempt === 1 ? new TaskError('daemon busy', { transient: true }) : undefined) },
+      clock,
+      probe,
+    ),
+    sleepTask(
+      { id: 'start', needs: ['network', 'image'], ms: 400, failOn: (item) => (item === 'charlie' ? new TaskError('port 8080 is already in use') : undefined) },
+      clock,
+      probe,
+    ),
+    sleepTask({ id: 'ready', needs: ['start'], ms: 100 }, clock, probe),
+  ]);
+}
+
+async function up(options: { noColor?: boolean; recorder?: Recorder; abortAt?: number; tty?: Partial<TtyOptions>; onEvent?: (e: EngineEvent) => void } = {}) {
+  const clock = new VirtualClock();
+  const io = capture(options.noColor ?? true);
+  const reporter = ttyReporter(io.streams, { verbose: false, now: () => clock.now(), ...options.tty });
+  const controller = new AbortController();
+  if (options.abortAt !== undefined) clock.at(options.abortAt, () => controller.abort(new Error('interrupted by SIGINT')));
+  const result = await clock.run(
+    runGraph(graph(clock), {
+      items: items('alpha', 'bravo', 'charlie'),
+      shared: { item: '_run' },
+      clock,
+      random: () => 0.5,
+      concurrency: 8,
+      recorder: options.recorder ?? memoryRecorder(),
+      signal: controller.signal,
+      onEvent: (e) => {
+        reporter.sink(e);
+        options.onEvent?.(e);
+      },
+    }),
+  );
+  await reporter.finish(result, recap);
+  return { result, ...io };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('the terminal display', () => {
+  it('ends with one line per bottle, then the recap with the failure and where its log is', async () => {
+    const { result, out } = await up();
+    expect(result.status).toBe('failed');
+    expect(screenOf(out())).toEqual([
+      '✔ images   1 done  0.3s',
+      '✔ alpha    4 done  0.8s',
+      '✔ bravo    4 done  1.1s',
+      '✖ charlie  2 done · 1 failed (start) · 1 blocked  0.7s',
+      '',
+      'Recap: failed in 1.1s',
+      '  alpha     4 done',
+      '  bravo     4 done',
+      '  charlie   2 done, 1 failed, 1 blocked',
+      '  (images)  1 done',
+      'Failures:',
+      '  charlie start: port 8080 is already in use',
+      '    log: /state/charlie/logs/start.log',
+    ]);
+  });
+
+  it('marks what was up to date on a second run', async () => {
+    const recorder = memoryRecorder();
+    await up({ recorder });
+    const { out } = await up({ recorder });
+    const screen = screenOf(out());
+    expect(screen.slice(0, 4)).toEqual([
+      '✔ images   1 up to date  0.0s',
+      '✔ alpha    4 up to date  0.0s',
+      '✔ bravo    4 up to date  0.0s',
+      '✖ charlie  2 up to date · 1 failed (start) · 1 blocked  0.4s',
+    ]);
+  });
+
+  it('keeps a bottle that Ctrl-C cut short open on the tasks it cancelled mid-way, and finish does not throw', async () => {
+    // At 250: prepare done everywhere (100), network running (200 ms from 100), bravo's retrying; image running.
+    const { result, out } = await up({ abortAt: 250 });
+    expect(result.status).toBe('cancelled');
+    const screen = screenOf(out());
+    expect(screen.slice(0, 8)).toEqual([
+      '⊘ images   1 cancelled  0.3s',
+      '  ⊘ image    cancelled after 0.3s',
+      '⊘ alpha    1 done · 3 cancelled  0.3s',
+      '  ⊘ network  cancelled after 0.1s',
+      '⊘ bravo    1 done · 3 cancelled  0.3s',
+      '  ⊘ network  cancelled after 0.1s',
+      '⊘ charlie  1 done · 3 cancelled  0.3s',
+      '  ⊘ network  cancelled after 0.1s',
+    ]);
+    expect(screen).toContain('Recap: cancelled in 0.3s');
+  });
+
+  it('writes colour only when asked, and never anything but its own redraws', async () => {
+    const plain = (await up({ noColor: true })).out();
+    expect(plain).not.toMatch(/\x1b\[[0-9;]*m/);
+    const coloured = (await up({ noColor: false })).out();
+    expect(coloured).toMatch(/\x1b\[31m/);
+    for (const output of [plain, coloured]) {
+      const escapes = new Set(output.match(/\x1b\[[0-9;?]*[A-Za-z]/g)?.map((e) => e.replace(/\d+/g, 'N')));
+      for (const allowed of ['\x1b[Nm', '\x1b[NA', '\x1b[J']) escapes.delete(allowed);
+      expect([...escapes]).toEqual([]);
+    }
+  });
+
+  it('writes only through its streams and touches no process global', async () => {
+    const stdout = vi.spyOn(process.stdout, 'write');
+    const stderr = vi.spyOn(process.stderr, 'write');
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit', 'beforeExit'] as const;
+    const listeners = () => signals.map((s) => process.listenerCount(s));
+    const before = listeners();
+    const during: number[][] = [];
+    const exit = vi.spyOn(process, 'exit');
+    const { out } = await up({ onEvent: () => during.push(listeners()) });
+    expect(out()).toContain('Recap: failed');
+    expect(stdout).not.toHaveBeenCalled();
+    expect(stderr).not.toHaveBeenCalled();
+    expect(exit).not.toHaveBeenCalled();
+    // Checked after every event, while listr2 runs, and after.
+    expect(during.length).toBeGreaterThan(10);
+    for (const counts of [...during, listeners()]) expect(counts).toEqual(before);
+  });
+});
+
+describe('the terminal display mid-run', () => {
+  /** Frames come on a timer (1 ms here): wait until the screen shows what the test expects, or fail after 5 s. */
+  async function screenUntil(out: () => string, ok: (screen: string[]) => boolean): Promise<string[]> {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const screen = screenOf(out());
+      if (ok(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`the screen never showed what was expected:\n${screen.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  const unspin = (line: string) => line.replace(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/g, '*');
+
+  function manual(tty: Partial<TtyOptions>) {
+    let t = 0;
+    const io = capture();
+    const reporter = ttyReporter(io.streams, { verbose: false, now: () => t, frameMs: 1, ...tty });
+    const send = (at: number, ...events: EngineEvent[]) => {
+      t = at;
+      events.forEach(reporter.sink);
+    };
+    return { ...io, reporter, send };
+  }
+
+  it('shows every row while they fit, then only the moving and failed ones', async () => {
+    const bottles = Array.from({ length: 6 }, (_, i) => `b${i}`);
+    const { out, reporter, send } = manual({ maxLines: 13 });
+    send(0, { type: 'run-start', items: bottles, tasks: ['prepare', 'start', 'ready'] });
+    send(100, ...bottles.map((item): EngineEvent => ({ type: 'node-end', item, task: 'prepare', status: 'done', attempts: 1, durationMs: 100 })));
+    // 6 bottle lines + 6 rows fit in 13.
+    const full = await screenUntil(out, (s) => s.length === 12);
+    expect(full.slice(0, 2)).toEqual(['◌ b0  1 done  0.1s', '  ✔ prepare  done 0.1s']);
+
+    send(140, { type: 'node-start', item: 'b0', task: 'start', attempt: 1 }, { type: 'node-end', item: 'b1', task: 'start', status: 'failed', attempts: 1, durationMs: 5, error: 'no' });
+    // 6 + 8 rows do not: done rows go, the running and the failed one stay.
+    const compact = await screenUntil(out, (s) => s.length === 8);
+    expect(compact.slice(0, 5).map(unspin)).toEqual([
+      '* b0  1 running · 1 done  0.1s',
+      '  * start    running 0.0s',
+      '◌ b1  1 done · 1 failed (start)  0.1s',
+      '  ✖ start    failed 0.0s · no',
+      '◌ b2  1 done  0.1s',
+    ]);
+    send(200, { type: 'node-end', item: 'b0', task: 'start', status: 'done', attempts: 1, durationMs: 50 });
+    send(200, ...bottles.map((item): EngineEvent => ({ type: 'node-end', item, task: 'ready', status: item === 'b1' ? 'blocked' : 'done', attempts: 1, durationMs: 5 })));
+    send(250, { type: 'run-end', status: 'failed', counts: emptyCounts(), durationMs: 250 });
+    await reporter.finish(emptyResult, recap);
+    expect(screenOf(out()).slice(0, 3)).toEqual(['✔ b0  3 done  0.2s', '✖ b1  1 done · 1 failed (start) · 1 blocked  0.2s', '✔ b2  2 done  0.2s']);
+  });
+
+  it('shows the last line a running task logged under it, with --verbose', async () => {
+    const { out, reporter, send } = manual({ verbose: true });
+    send(0, { type: 'run-start', items: ['a'], tasks: ['prepare'] });
+    send(10, { type: 'node-start', item: 'a', task: 'prepare', attempt: 1 }, { type: 'node-log', item: 'a', task: 'prepare', line: 'pulling layer 3/7' });
+    const screen = await screenUntil(out, (s) => s.some((l) => l.includes('pulling')));
+    expect(screen.at(-1)).toBe('    › pulling layer 3/7');
+    send(20, { type: 'node-end', item: 'a', task: 'prepare', status: 'done', attempts: 1, durationMs: 10 });
+    await screenUntil(out, (s) => !s.some((l) => l.includes('pulling')));
+    await reporter.finish(emptyResult, recap);
+  });
+});
