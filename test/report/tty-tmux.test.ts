@@ -17,6 +17,7 @@ const SOCKET = `bottle-tty-test-${process.pid}`;
 const SESSION = 'bottle-tty';
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
 const roots: string[] = [];
+let socketPath = '';
 
 function tmux(...args: string[]): string {
   return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
@@ -55,12 +56,15 @@ function lines(screen: string): string[] {
 
 beforeAll(() => {
   tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', '-c', REPO, '-e', 'HISTFILE=/dev/null', 'bash --norc --noprofile');
+  socketPath = tmux('display-message', '-p', '-t', SESSION, '#{socket_path}').trim();
 });
 
 afterAll(() => {
   try {
     tmux('kill-session', '-t', SESSION);
   } finally {
+    // The server exits with its last session; its socket file stays behind.
+    if (socketPath) rmSync(socketPath, { force: true });
     for (const root of roots) rmSync(root, { recursive: true, force: true });
   }
 });
