@@ -26,5 +26,6 @@ const code = await main(process.argv.slice(2), {
   signal: controller.signal,
   isTTY: process.stdout.isTTY === true,
   ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
+  ...(process.stdout.rows ? { rows: process.stdout.rows } : {}),
 });
 process.exitCode = code;

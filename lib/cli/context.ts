@@ -9,6 +9,7 @@ export interface CliContext {
   /** Whether stdout is a terminal, and its width (bin/ reads them; nothing else does). */
   isTTY: boolean;
   columns?: number;
+  rows?: number;
 }
 
 /** Options every command takes. */
@@ -25,6 +26,7 @@ export function reporterStreams(cli: CliContext) {
     out: cli.stdout,
     err: cli.stderr,
     ...(cli.columns ? { columns: cli.columns } : {}),
+    ...(cli.rows ? { rows: cli.rows } : {}),
     noColor: !cli.isTTY || cli.env.NO_COLOR !== undefined,
   };
 }

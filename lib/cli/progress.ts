@@ -31,7 +31,8 @@ export async function reporterFor(mode: Exclude<ProgressMode, 'auto'>, streams: 
   if (mode === 'tty') {
     // Loaded only when drawn: listr2 is the heaviest import we have.
     const { ttyReporter } = await import('../report/tty.js');
-    return ttyReporter(streams, { verbose });
+    // Two lines spare: the frame must fit the screen to be redrawn in place.
+    return ttyReporter(streams, { verbose, ...(streams.rows ? { maxLines: Math.max(8, streams.rows - 2) } : {}) });
   }
   return {
     sink: plainReporter(line, { verbose }),

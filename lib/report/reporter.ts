@@ -11,8 +11,9 @@ export interface ReporterStreams {
   out(text: string): void;
   /** Text to stderr. */
   err(text: string): void;
-  /** Columns of the terminal, when stdout is one. */
+  /** Columns and rows of the terminal, when stdout is one. */
   columns?: number;
+  rows?: number;
   /** NO_COLOR set, or not a terminal. */
   noColor: boolean;
 }
