@@ -50,6 +50,12 @@ export function cliTransport(options: CliTransportOptions = {}): SmolvmTransport
     return result;
   }
 
+  /** For stop and delete: `vm not found` means there is nothing left to do. */
+  async function doneIfMissing(args: string[], name: string, op: OpOptions): Promise<void> {
+    const result = await smolvm(args, quiet(op), true);
+    if (result.exitCode !== 0 && !isNotFound(result.stderr, name)) throw smolvmError(binary, args, result);
+  }
+
   return {
     kind: 'cli',
     acceptsLocalImages: true,
@@ -78,17 +84,9 @@ export function cliTransport(options: CliTransportOptions = {}): SmolvmTransport
       throw smolvmError(binary, args, result);
     },
 
-    async stop(name, op) {
-      const args = ['machine', 'stop', '--name', name];
-      const result = await smolvm(args, quiet(op), true);
-      if (result.exitCode !== 0 && !isNotFound(result.stderr, name)) throw smolvmError(binary, args, result);
-    },
+    stop: (name, op) => doneIfMissing(['machine', 'stop', '--name', name], name, op),
 
-    async remove(name, op) {
-      const args = ['machine', 'delete', '--name', name, '-f'];
-      const result = await smolvm(args, quiet(op), true);
-      if (result.exitCode !== 0 && !isNotFound(result.stderr, name)) throw smolvmError(binary, args, result);
-    },
+    remove: (name, op) => doneIfMissing(['machine', 'delete', '--name', name, '-f'], name, op),
 
     async get(name, op) {
       const args = ['machine', 'status', '--name', name, '--json'];

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TaskError } from '../../../lib/engine/errors.js';
+import { rejection as rejectionOf } from '../../helpers/rejection.js';
 import { createSmolvmBackend } from '../../../lib/backends/smolvm/backend.js';
 import { cliTransport } from '../../../lib/backends/smolvm/cli.js';
 import { attachArgs } from '../../../lib/backends/smolvm/cli-attach.js';
@@ -38,11 +39,7 @@ const spec: MachineSpec = {
   network: 'claude-bottle-demo-abc12',
 };
 
-async function rejection(p: Promise<unknown>): Promise<TaskError> {
-  const error = await p.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(TaskError);
-  return error as TaskError;
-}
+const rejection = (p: Promise<unknown>) => rejectionOf(p, TaskError);
 
 const verbs = () => fake.calls.map((c) => c[1]);
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { TaskError } from '../../../lib/engine/errors.js';
+import { rejection as rejectionOf } from '../../helpers/rejection.js';
 import { cliTransport } from '../../../lib/backends/smolvm/cli.js';
 import type { CreateRequest } from '../../../lib/backends/smolvm/transport.js';
 import { fakeSmolvm, type FakeSmolvm } from './fake-smolvm.js';
@@ -28,11 +29,7 @@ const bundle: CreateRequest = {
   mounts: [{ host: '/state/demo-abc12/bundle', guest: '/etc/bot-bottle', readonly: true }],
 };
 
-async function rejection(p: Promise<unknown>): Promise<TaskError> {
-  const error = await p.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(TaskError);
-  return error as TaskError;
-}
+const rejection = (p: Promise<unknown>) => rejectionOf(p, TaskError);
 
 describe('smolvm CLI transport: create', () => {
   it('passes name, image, sorted labels, resources, network and mounts as flags, and env values through a Smolfile', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TaskError } from '../../../lib/engine/errors.js';
+import { rejection as rejectionOf } from '../../helpers/rejection.js';
 import { httpTransport } from '../../../lib/backends/smolvm/http.js';
 import { parseApiUrl } from '../../../lib/backends/smolvm/http-client.js';
 
@@ -35,11 +36,7 @@ afterEach(() => {
 });
 afterAll(() => nock.enableNetConnect());
 
-async function rejection(p: Promise<unknown>): Promise<TaskError> {
-  const error = await p.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(TaskError);
-  return error as TaskError;
-}
+const rejection = (p: Promise<unknown>) => rejectionOf(p, TaskError);
 
 describe('smolvm serve transport: create', () => {
   const request = {
