@@ -139,7 +139,7 @@ describe('smolvm CLI transport: exec and cp', () => {
     fake.add('m');
     fake.guest = () => ({ exitCode: 3, stdout: 'out\n', stderr: 'Error: from the guest, not smolvm\n' });
     const result = await smolvm.exec('m', ['sh', '-c', 'exit 3'], { env: { HOME: '/home/node', TOKEN: 'sekret-2' }, cwd: '/work' });
-    expect(result).toEqual({ exitCode: 3, stdout: 'out\n', stderr: 'Error: from the guest, not smolvm\n' });
+    expect(result).toEqual({ exitCode: 3, stdout: 'out', stderr: 'Error: from the guest, not smolvm' });
     expect(fake.calls[0]).toEqual([
       'machine', 'exec', '--name', 'm', '--secret-env', 'HOME=BOTTLE_GUEST_ENV_0', '--secret-env', 'TOKEN=BOTTLE_GUEST_ENV_1', '-w', '/work', '--', 'sh', '-c', 'exit 3',
     ]);

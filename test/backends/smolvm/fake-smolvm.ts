@@ -108,7 +108,9 @@ export function fakeSmolvm() {
   let clock = 1_700_000_000;
   const state = { guest: defaultGuest as Guest };
 
-  const reply = (r: Partial<RunResult>): RunResult => ({ exitCode: 0, stdout: '', stderr: '', cancelled: false, ...r });
+  // As the real runner hands them on: one final newline stripped (lib/process/run.ts).
+  const strip = (text = '') => text.replace(/\n$/, '');
+  const reply = (r: Partial<RunResult>): RunResult => ({ exitCode: 0, cancelled: false, ...r, stdout: strip(r.stdout), stderr: strip(r.stderr) });
   const error = (message: string): RunResult => reply({ exitCode: 1, stderr: `Error: ${message}\n` });
   const notRunning = (name: string) =>
     error(`agent operation failed: connect: machine '${name}' is not running. Use 'smolvm machine start --name ${name}' first.`);

@@ -70,7 +70,7 @@ if (!smolvm) {
       expect((await backend.status([spec.name])).get(spec.name)).toBe('running');
       expect(await backend.startMachine(spec, {})).toEqual({ ...made, created: false });
 
-      expect(await backend.exec(spec.name, ['sh', '-c', 'echo "$BOTTLE_IT"; exit 3'])).toMatchObject({ exitCode: 3, stdout: 'value with spaces\n' });
+      expect(await backend.exec(spec.name, ['sh', '-c', 'echo "$BOTTLE_IT"; exit 3'])).toMatchObject({ exitCode: 3, stdout: 'value with spaces' });
       expect((await backend.exec(spec.name, ['id', '-un'], { user: 'nobody' })).stdout.trim()).toBe('nobody');
       expect((await backend.exec(spec.name, ['printenv', 'X'], { env: { X: 'y' } })).stdout.trim()).toBe('y');
 
