@@ -1,7 +1,7 @@
 /** The agent image (images/agent): git, curl, CA store, Node and the real Claude Code. */
 import { join } from 'node:path';
 import { imageExists } from '../lib/images/base-image.js';
-import { buildImage, dockerfileHash, type ImageBuild } from '../lib/images/build-image.js';
+import { buildImage, dockerfileHash, imageTag, type ImageBuild } from '../lib/images/build-image.js';
 import { claudeCodeVersion, ensureClaudeCode } from '../lib/images/claude-code.js';
 import type { BaseImageOutput } from './base-image.js';
 import { op, runTask } from './context.js';
@@ -24,6 +24,11 @@ export const agentImage = runTask<ImageOutput>({
     return { image: await buildImage(spec(base, prefix), ctx.cacheDir, op(io)) };
   },
 });
+
+/** The tag a build from `base` gets, without building (dry runs). */
+export function plannedAgentImage(base: string): Promise<string> {
+  return imageTag(spec(base, ''));
+}
 
 function spec(base: string, prefix: string): ImageBuild {
   return {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TaskError } from '../lib/engine/errors.js';
 import { imageExists } from '../lib/images/base-image.js';
-import { buildImage, dockerfileHash } from '../lib/images/build-image.js';
+import { buildImage, dockerfileHash, imageTag, type ImageBuild } from '../lib/images/build-image.js';
 import { packageRoot } from '../lib/images/paths.js';
 import { hashTree } from '../lib/fs/hash-tree.js';
 import type { BaseImageOutput } from './base-image.js';
@@ -27,8 +27,17 @@ export const bundleImage = runTask<ImageOutput>({
   fingerprint: async () => ({ dockerfile: await dockerfileHash('bundle'), daemons: await hashTree(daemonsDir()) }),
   isDone: (_ctx, out, signal) => imageExists(out.image, { signal }),
   run: async (ctx, io) => {
-    const dir = daemonsDir();
-    const build = { name: 'bundle' as const, base: (io.needs['base-image'] as BaseImageOutput).image, context: { daemons: dir }, inputs: await hashTree(dir) };
+    const build = await spec((io.needs['base-image'] as BaseImageOutput).image);
     return { image: await buildImage(build, ctx.cacheDir, op(io)) };
   },
 });
+
+/** The tag a build from `base` gets, without building (dry runs). */
+export async function plannedBundleImage(base: string): Promise<string> {
+  return imageTag(await spec(base));
+}
+
+async function spec(base: string): Promise<ImageBuild> {
+  const dir = daemonsDir();
+  return { name: 'bundle', base, context: { daemons: dir }, inputs: await hashTree(dir) };
+}

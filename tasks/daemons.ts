@@ -95,7 +95,8 @@ async function waitHealthy(ctx: BottleCtx, io: TaskIO) {
   for (let i = 0; i < 50; i++) {
     const state = (await backend.status([ctx.plan.bundle], { signal: io.signal })).get(ctx.plan.bundle);
     if (state !== 'running') {
-      throw new TaskError(`the bundle ${ctx.plan.bundle} is ${state}; see \`docker logs ${ctx.plan.bundle}\``, { code: 'BUNDLE_DOWN', transient: true });
+      const see = backend.kind === 'docker' ? `docker logs ${ctx.plan.bundle}` : `smolvm machine ls`;
+      throw new TaskError(`the bundle ${ctx.plan.bundle} is ${state}; see \`${see}\``, { code: 'BUNDLE_DOWN', transient: true });
     }
     const result = await backend.exec(ctx.plan.bundle, probe, { signal: io.signal });
     if (result.exitCode === 0) {

@@ -8,6 +8,7 @@ import { createRecordStore } from '../state/record-store.js';
 import { upGraph } from '../../graphs/up.js';
 import type { CliContext } from './context.js';
 import { itemsOf } from './run-locked.js';
+import { simulateSmolvm } from './simulate-smolvm.js';
 import type { Session } from './session.js';
 
 export async function dryRun(session: Session, cli: CliContext, json: boolean, force: boolean): Promise<number> {
@@ -18,16 +19,28 @@ export async function dryRun(session: Session, cli: CliContext, json: boolean, f
     force,
   });
   const toRun = plan.filter((p) => p.action === 'run').length;
+  // smolvm bottles with work to do: show the exact commands a fresh up of them runs.
+  const changing = new Set(plan.filter((p) => p.action === 'run').map((p) => p.item));
+  const commands = await simulateSmolvm({ ...session, planned: session.planned.filter((p) => changing.has(p.plan.slug)) });
   if (json) {
     for (const p of plan) cli.stdout(`${JSON.stringify({ v: 1, type: 'plan', bottle: p.item, task: p.task, action: p.action, reason: p.reason })}\n`);
+    for (const c of commands) cli.stdout(`${JSON.stringify({ v: 1, type: 'command', bottle: c.bottle, task: c.task, argv: c.argv })}\n`);
     cli.stdout(`${JSON.stringify({ v: 1, type: 'plan-end', run: toRun, upToDate: plan.length - toRun })}\n`);
     return 0;
   }
   const width = Math.max(...plan.map((p) => shown(p.item).length + p.task.length + 1));
   cli.stdout(`Plan for ${session.manifestPath}:\n`);
   for (const p of plan) cli.stdout(`  ${p.action === 'run' ? '+' : '='} ${`${shown(p.item)} ${p.task}`.padEnd(width)}  ${p.reason}\n`);
+  if (commands.length > 0) {
+    cli.stdout('Commands a fresh up of the smolvm bottles runs (recorded, not run):\n');
+    for (const c of commands) cli.stdout(`  [${shown(c.bottle)} ${c.task}] ${c.argv.map(shellQuote).join(' ')}\n`);
+  }
   cli.stdout(`${toRun} to run, ${plan.length - toRun} up to date. Nothing was changed (dry run).\n`);
   return 0;
+}
+
+function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 function shown(item: string): string {

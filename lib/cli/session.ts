@@ -14,6 +14,7 @@ import { machineName } from '../plan/slug.js';
 import { resolveStateRoot } from '../state/root.js';
 import { dockerSubnets } from '../backends/docker/subnets.js';
 import { backendFor } from '../backends/registry.js';
+import { firstAvailableBackend } from '../backends/available.js';
 import { cacheDir } from '../images/paths.js';
 import type { RunEnv } from '../../tasks/context.js';
 import { UsageError } from './usage-error.js';
@@ -50,7 +51,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const slugs = slugsOf(loaded, instances);
   let subnetsInUse: string[] = [];
   const previous = previousSubnets(stateRoot, slugs);
-  if (options.withSubnets) {
+  const defaultBackend = firstAvailableBackend(options.env);
+  const backendOfAgent = (a: string) => loaded.manifest.bottles[loaded.manifest.agents[a]!.bottle]!.backend ?? defaultBackend;
+  // Only Docker bottles need Docker's subnets: a smolvm-only manifest runs without Docker.
+  if (options.withSubnets && instances.some((i) => backendOfAgent(i.agent) === 'docker')) {
     const own = new Map(slugs.map((s) => [machineName(s), s]));
     const docker = await dockerSubnets(own);
     subnetsInUse = [...docker.inUse, ...otherBottlesSubnets(stateRoot, slugs)];
@@ -64,7 +68,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     env: options.env,
     subnetsInUse,
     previousSubnets: previous,
-    defaultBackend: 'docker',
+    defaultBackend,
   });
   const runEnv: RunEnv = { stateRoot, cacheDir: cacheDir(options.env), backend: backendFor };
   return { manifestPath: loaded.path, stateRoot, planned, runEnv };
