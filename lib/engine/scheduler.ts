@@ -124,12 +124,15 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
     const began = (node.began = clock.now());
     // Wall time is for records only.
     const startedAt = (node.startedAt = this.recording ? new Date().toISOString() : '');
-    try {
-      const own = node.task.fingerprint?.(node.ctx) ?? null;
-      node.fp = effectiveFingerprint(node, own instanceof Promise ? await own : own);
-    } catch (error) {
-      await this.conclude(node, { kind: 'failed', error, attempts: 0 }, began, startedAt);
-      return;
+    // Fingerprints exist to be compared with records: without a recorder there is nothing to compare.
+    if (this.recording) {
+      try {
+        const own = node.task.fingerprint?.(node.ctx) ?? null;
+        node.fp = effectiveFingerprint(node, own instanceof Promise ? await own : own);
+      } catch (error) {
+        await this.conclude(node, { kind: 'failed', error, attempts: 0 }, began, startedAt);
+        return;
+      }
     }
     if (this.mayBeUpToDate(node) && (await stillDone(node, this.stopCtl.signal))) {
       const prior = node.prior!;
@@ -189,8 +192,8 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
         return this.conclude(node, { kind: 'failed', error: bad, attempts: outcome.attempts }, began, startedAt);
       }
       node.output = output;
-      node.outHash = outputHash(output);
-      return this.settle(node, 'done', { status: 'done', ...base, fingerprint: node.fp!, output });
+      if (this.recording) node.outHash = outputHash(output);
+      return this.settle(node, 'done', { status: 'done', ...base, ...(node.fp ? { fingerprint: node.fp } : {}), output });
     }
     const status = outcome.kind;
     return this.settle(node, status, { status, ...base, error: toErrorInfo(outcome.error) });
