@@ -5,7 +5,7 @@
  * a request through the proxy to the bundle's TLS probe, whose certificate
  * the CA signed.
  */
-import { CA_PROBE_HOST, GUEST_CA_PATH, TLS_PROBE_PORT } from '../lib/plan/types.js';
+import { CA_PROBE_HOST, TLS_PROBE_PORT } from '../lib/plan/types.js';
 import type { PrepareOutput } from './prepare.js';
 import type { StartVmOutput } from './start-vm.js';
 import { backendOf, bottleTask, op } from './context.js';
@@ -45,13 +45,13 @@ export const ca = bottleTask<CaOutput>({
   needs: ['prepare', 'start-vm', 'daemons'],
   retry: { attempts: 3, baseMs: 1000 },
   timeoutMs: 90_000,
-  fingerprint: (ctx) => ({ path: GUEST_CA_PATH, probe: CA_PROBE_HOST, proxy: ctx.plan.proxyUrl }),
+  fingerprint: (ctx) => ({ path: ctx.plan.guestCaPath, probe: CA_PROBE_HOST, proxy: ctx.plan.proxyUrl }),
   run: async (ctx, io) => {
     const { plan } = ctx;
     const backend = backendOf(ctx);
     const prepared = io.needs.prepare as PrepareOutput;
     const machine = (io.needs['start-vm'] as StartVmOutput).machine;
-    await backend.copyFile(machine, prepared.caCert, GUEST_CA_PATH, { ...op(io), mode: 0o644, user: 'root' });
+    await backend.copyFile(machine, prepared.caCert, plan.guestCaPath, { ...op(io), mode: 0o644, user: 'root' });
     await execOk(backend, machine, ['update-ca-certificates'], { ...op(io), user: '0' });
     const url = `https://${CA_PROBE_HOST}:${TLS_PROBE_PORT}/health`;
     const asUser = { ...op(io), user: plan.user };
@@ -59,6 +59,6 @@ export const ca = bottleTask<CaOutput>({
     io.log('curl trusts the bottle CA');
     const node = await execOk(backend, machine, ['node', '-e', NODE_TLS_PROBE, plan.proxyUrl, url], asUser);
     io.log(node.stdout.trim());
-    return { path: GUEST_CA_PATH, digest: prepared.caDigest, proven: ['curl', 'node'] };
+    return { path: plan.guestCaPath, digest: prepared.caDigest, proven: ['curl', 'node'] };
   },
 });

@@ -3,7 +3,8 @@
  * date, and why — printed, with nothing run, locked or written.
  */
 import { planRun } from '../engine/plan.js';
-import { RUN_ITEM } from '../engine/options.js';
+import { shellQuote } from '../process/shell-quote.js';
+import { itemLabel } from '../report/item-label.js';
 import { createRecordStore } from '../state/record-store.js';
 import { upGraph } from '../../graphs/up.js';
 import type { CliContext } from './context.js';
@@ -28,21 +29,14 @@ export async function dryRun(session: Session, cli: CliContext, json: boolean, f
     cli.stdout(`${JSON.stringify({ v: 1, type: 'plan-end', run: toRun, upToDate: plan.length - toRun })}\n`);
     return 0;
   }
-  const width = Math.max(...plan.map((p) => shown(p.item).length + p.task.length + 1));
+  const width = Math.max(...plan.map((p) => itemLabel(p.item).length + p.task.length + 1));
   cli.stdout(`Plan for ${session.manifestPath}:\n`);
-  for (const p of plan) cli.stdout(`  ${p.action === 'run' ? '+' : '='} ${`${shown(p.item)} ${p.task}`.padEnd(width)}  ${p.reason}\n`);
+  for (const p of plan) cli.stdout(`  ${p.action === 'run' ? '+' : '='} ${`${itemLabel(p.item)} ${p.task}`.padEnd(width)}  ${p.reason}\n`);
   if (commands.length > 0) {
     cli.stdout('Commands a fresh up of the smolvm bottles runs (recorded, not run):\n');
-    for (const c of commands) cli.stdout(`  [${shown(c.bottle)} ${c.task}] ${c.argv.map(shellQuote).join(' ')}\n`);
+    for (const c of commands) cli.stdout(`  [${itemLabel(c.bottle)} ${c.task}] ${c.argv.map(shellQuote).join(' ')}\n`);
   }
   cli.stdout(`${toRun} to run, ${plan.length - toRun} up to date. Nothing was changed (dry run).\n`);
   return 0;
 }
 
-function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-function shown(item: string): string {
-  return item === RUN_ITEM ? '(images)' : item;
-}

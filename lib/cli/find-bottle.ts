@@ -1,4 +1,4 @@
-/** The bottle of one agent as the state root knows it, or a sentence saying how to bring it up. */
+/** The bottle of one agent as the state root knows it (or a sentence saying how to bring it up), and attaching to it. */
 import { homedir } from 'node:os';
 import { locateManifest } from '../manifest/locate.js';
 import { knownBottles, type KnownBottle } from '../state/bottles.js';
@@ -17,4 +17,11 @@ export async function findBottle(cli: CliContext, agent: string | undefined, fil
     throw new UsageError(`agent "${agent}" has no bottle from ${manifest} (bottles: ${names.join(', ') || 'none'}); run \`bottle up ${agent}\` first`);
   }
   return found;
+}
+
+/** Runs argv in the bottle's agent machine as its user, in its workspace, on this terminal; its exit code. */
+export async function attachTo(bottle: KnownBottle, argv: readonly string[], cli: CliContext): Promise<number> {
+  const { backendFor } = await import('../backends/registry.js');
+  const { plan } = bottle;
+  return backendFor(plan.backend).attach(plan.machine, argv, { user: plan.user, cwd: plan.guestWorkspace, tty: cli.isTTY });
 }

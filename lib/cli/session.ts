@@ -3,12 +3,10 @@
  * state root, the chosen agents and their plans. User mistakes (bad manifest,
  * unknown agent) surface here, before anything runs.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { loadManifest } from '../manifest/load.js';
 import { locateManifest } from '../manifest/locate.js';
-import { knownBottles, type KnownBottle } from '../state/bottles.js';
+import { bottleSlugs, knownBottles, readPlan, type KnownBottle } from '../state/bottles.js';
 import { buildPlans, instancesOf, slugsOf, type PlannedBottle } from '../plan/build-plan.js';
 import { machineName } from '../plan/slug.js';
 import { resolveStateRoot } from '../state/root.js';
@@ -22,8 +20,8 @@ import { UsageError } from './usage-error.js';
 export interface SessionOptions {
   file?: string;
   stateDir?: string;
+  /** Agent names; none means all. */
   agents: string[];
-  all: boolean;
   /** Copies of each agent (--count). */
   count?: number;
   env: NodeJS.ProcessEnv;
@@ -74,31 +72,20 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   return { manifestPath: loaded.path, stateRoot, planned, runEnv };
 }
 
-function readPlanSubnet(stateRoot: string, slug: string): string | undefined {
-  const file = join(stateRoot, slug, 'plan.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { subnet?: string }).subnet ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function previousSubnets(stateRoot: string, slugs: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const slug of slugs) {
-    const s = readPlanSubnet(stateRoot, slug);
-    if (s) out.set(slug, s);
+    const subnet = readPlan(stateRoot, slug)?.subnet;
+    if (subnet) out.set(slug, subnet);
   }
   return out;
 }
 
 /** Bottles not in this run keep their subnets reserved while their plan.json exists. */
 function otherBottlesSubnets(stateRoot: string, slugs: string[]): string[] {
-  if (!existsSync(stateRoot)) return [];
-  return readdirSync(stateRoot)
-    .filter((d) => !slugs.includes(d) && !d.startsWith('_'))
-    .map((d) => readPlanSubnet(stateRoot, d))
+  return bottleSlugs(stateRoot)
+    .filter((slug) => !slugs.includes(slug))
+    .map((slug) => readPlan(stateRoot, slug)?.subnet)
     .filter((s): s is string => !!s);
 }
 

@@ -45,8 +45,6 @@ export interface RunOptions<C> {
   force?: boolean | readonly string[];
   /** Run only this node (and with `withDeps`, its needs). */
   target?: Target;
-  /** Decide what would run without running anything or writing records. */
-  dryRun?: boolean;
   onEvent?: EventSink;
 }
 

@@ -14,7 +14,7 @@ import type { Graph } from './graph.js';
 import { expandNodes, type Node } from './nodes.js';
 import { checkExternalNeeds, effectiveFingerprint, loadPriors, outputHash, stillDone } from './priors.js';
 import { normalizeOptions, type NormalOptions } from './normalize.js';
-import { RUN_ITEM, type NodeResult, type RunOptions, type RunResult } from './options.js';
+import type { NodeResult, RunOptions, RunResult } from './options.js';
 import type { TaskRecord } from './recorder.js';
 import { emptyCounts, isSuccess, type EndStatus } from './status.js';
 import { noRecorder } from './recorder.js';
@@ -276,4 +276,3 @@ function jsonRoundTrip(value: unknown): unknown {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
 
-export { RUN_ITEM };

@@ -5,6 +5,7 @@
  */
 import { execa } from 'execa';
 import type { Readable } from 'node:stream';
+import { shellQuote } from './shell-quote.js';
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -29,7 +30,7 @@ export interface RunResult {
 
 export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const { log, signal } = options;
-  if (log && options.echo !== false) log(`$ ${[file, ...args].map(quoteForLog).join(' ')}`);
+  if (log && options.echo !== false) log(`$ ${[file, ...args].map(shellQuote).join(' ')}`);
   const input = options.input;
   const child = execa(file, args, {
     reject: false,
@@ -70,8 +71,4 @@ function forEachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => vo
   stream.on('end', () => {
     if (rest) onLine(rest);
   });
-}
-
-function quoteForLog(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

@@ -5,6 +5,7 @@
  */
 import type { EngineEvent } from '../engine/events.js';
 import type { EndStatus } from '../engine/status.js';
+import { RUN_ITEM } from '../engine/options.js';
 
 const WORD: Record<EndStatus, string> = {
   done: 'done',
@@ -16,7 +17,7 @@ const WORD: Record<EndStatus, string> = {
 
 export function plainReporter(write: (line: string) => void, options: { verbose?: boolean } = {}): (e: EngineEvent) => void {
   const width = 14;
-  const name = (item: string, task: string) => `${item === '_run' ? '(all bottles)' : item}  ${task.padEnd(width)}`;
+  const name = (item: string, task: string) => `${item === RUN_ITEM ? '(all bottles)' : item}  ${task.padEnd(width)}`;
   return (e) => {
     switch (e.type) {
       case 'run-start':

@@ -6,6 +6,7 @@
 import type { RunResult } from '../engine/options.js';
 import { END_STATUSES, emptyCounts, type EndStatus } from '../engine/status.js';
 import type { RecapContext } from './reporter.js';
+import { itemLabel } from './item-label.js';
 
 const LABEL: Record<EndStatus, string> = {
   done: 'done',
@@ -23,18 +24,14 @@ export function recapLines(result: RunResult, recap: RecapContext): string[] {
     if (!counts) byBottle.set(node.item, (counts = emptyCounts()));
     counts[node.status]++;
     if (node.status === 'failed') {
-      failures.push(`  ${shown(node.item)} ${node.task}: ${node.record.error?.message ?? 'failed'}\n    log: ${recap.logPath(node.item, node.task)}`);
+      failures.push(`  ${itemLabel(node.item)} ${node.task}: ${node.record.error?.message ?? 'failed'}\n    log: ${recap.logPath(node.item, node.task)}`);
     }
   }
-  const width = Math.max(0, ...[...byBottle.keys()].map((b) => shown(b).length));
+  const width = Math.max(0, ...[...byBottle.keys()].map((b) => itemLabel(b).length));
   const lines = [...byBottle].map(([bottle, counts]) => {
     const parts = END_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${LABEL[s]}`);
-    return `  ${shown(bottle).padEnd(width)}  ${parts.join(', ')}`;
+    return `  ${itemLabel(bottle).padEnd(width)}  ${parts.join(', ')}`;
   });
   const head = `Recap: ${result.status} in ${(result.durationMs / 1000).toFixed(1)}s`;
   return [head, ...lines, ...(failures.length > 0 ? ['Failures:', ...failures] : [])];
-}
-
-function shown(item: string): string {
-  return item === '_run' ? '(images)' : item;
 }

@@ -7,7 +7,8 @@
  */
 import type { RunStatus } from '../engine/events.js';
 import { END_STATUSES, type EndStatus, type Status } from '../engine/status.js';
-import { countRows, RUN_GROUP, type Group, type Model, type Row } from './tty-model.js';
+import { countRows, type Group, type Model, type Row } from './tty-model.js';
+import { RUN_ITEM } from '../engine/options.js';
 
 export type Colour = 'green' | 'red' | 'yellow' | 'cyan' | 'dim' | 'bold';
 
@@ -55,8 +56,9 @@ const RUN_COLOUR: Record<RunStatus, Colour> = { ok: 'green', failed: 'red', canc
 /** The order counts are listed in: what is moving, then how things ended. */
 const COUNTED: readonly Status[] = ['running', 'retrying', ...END_STATUSES];
 
+/** The display's own word for the run-scoped group: a title among titles, so no parentheses. */
 export function groupName(item: string): string {
-  return item === RUN_GROUP ? 'images' : item;
+  return item === RUN_ITEM ? 'images' : item;
 }
 
 export function seconds(ms: number): string {

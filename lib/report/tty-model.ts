@@ -10,9 +10,8 @@
  * finished when that many of its nodes ended (or at run-end), never before.
  */
 import type { EngineEvent } from '../engine/events.js';
+import { RUN_ITEM } from '../engine/options.js';
 import { END_STATUSES, type EndStatus, type Status } from '../engine/status.js';
-
-export const RUN_GROUP = '_run';
 
 export interface Row {
   item: string;
@@ -73,7 +72,7 @@ export function applyEvent(model: Model, event: EngineEvent, now: number): Chang
       model.tasks = event.tasks;
       model.startedAt = now;
       // The images first: bottles wait on them.
-      for (const item of [...event.items].sort((a, b) => Number(b === RUN_GROUP) - Number(a === RUN_GROUP))) groupOf(model, item);
+      for (const item of [...event.items].sort((a, b) => Number(b === RUN_ITEM) - Number(a === RUN_ITEM))) groupOf(model, item);
       return change;
     case 'run-end':
       model.over = true;
@@ -158,14 +157,14 @@ function rowOf(model: Model, item: string, task: string): { row: Row; group: Gro
   const group = groupOf(model, item);
   let row = group.rows.get(task);
   if (!row) group.rows.set(task, (row = { item, task, status: 'pending', attempt: 0 }));
-  const newRunTask = item === RUN_GROUP && !model.runTasks.has(task);
+  const newRunTask = item === RUN_ITEM && !model.runTasks.has(task);
   if (newRunTask) model.runTasks.add(task);
   return { row, group, newRunTask };
 }
 
 function finishIfDone(model: Model, group: Group, now: number, change: Change): void {
   if (group.endedAt !== undefined) return;
-  const expected = group.item === RUN_GROUP ? Infinity : model.tasks.length - model.runTasks.size;
+  const expected = group.item === RUN_ITEM ? Infinity : model.tasks.length - model.runTasks.size;
   if (!model.over && endedCount(group) < expected) return;
   group.endedAt = now;
   change.finished.push(group);

@@ -25,13 +25,21 @@ function readJson(path: string): { value?: unknown; problem?: string } {
   }
 }
 
+/** Slugs of the bottles `root` holds state for (`_run` and other `_` dirs are not bottles). */
+export function bottleSlugs(root: string): string[] {
+  return existsSync(root) ? readdirSync(root).filter((d) => !d.startsWith('_')).sort() : [];
+}
+
+/** A bottle's plan.json, or undefined when it has none (or it cannot be read). */
+export function readPlan(root: string, slug: string): BottlePlan | undefined {
+  return readJson(join(root, slug, 'plan.json')).value as BottlePlan | undefined;
+}
+
 /** Bottles in `root` that came from `manifest`, in slug order. */
 export function knownBottles(root: string, manifest: string): KnownBottle[] {
-  if (!existsSync(root)) return [];
   const out: KnownBottle[] = [];
-  for (const slug of readdirSync(root).sort()) {
-    if (slug.startsWith('_')) continue;
-    const plan = readJson(join(root, slug, 'plan.json')).value as BottlePlan | undefined;
+  for (const slug of bottleSlugs(root)) {
+    const plan = readPlan(root, slug);
     if (!plan || plan.manifest !== manifest) continue;
     const record = readJson(join(root, slug, 'record.json'));
     out.push({

@@ -40,6 +40,14 @@ export function dockerError(args: readonly string[], result: RunResult): TaskErr
   });
 }
 
+/** The fields of `docker network inspect` we read. */
+export interface NetworkInspect {
+  Name: string;
+  Internal: boolean;
+  IPAM: { Config: { Subnet?: string }[] | null };
+  Containers?: Record<string, { Name: string }>;
+}
+
 /** `docker inspect` of several objects at once; missing ones are simply absent. */
 export async function inspectMany<T>(kind: 'container' | 'network' | 'image', names: readonly string[], options: RunOptions = {}): Promise<T[]> {
   if (names.length === 0) return [];

@@ -5,14 +5,7 @@
  */
 import type { BottlePlan } from '../../plan/types.js';
 import type { NetworkInfo, OpOptions } from '../types.js';
-import { docker, inspectMany } from './cli.js';
-
-interface NetworkInspect {
-  Name: string;
-  Internal: boolean;
-  IPAM: { Config: { Subnet?: string }[] | null };
-  Containers?: Record<string, { Name: string }>;
-}
+import { docker, inspectMany, type NetworkInspect } from './cli.js';
 
 export async function ensureNetworks(plan: BottlePlan, options: OpOptions): Promise<NetworkInfo> {
   const found = await inspectMany<NetworkInspect>('network', [plan.network, plan.egressNetwork], options);

@@ -4,12 +4,7 @@
  * subnets around the latter and keeps the former.
  */
 import type { OpOptions } from '../types.js';
-import { docker, inspectMany } from './cli.js';
-
-interface NetworkInspect {
-  Name: string;
-  IPAM: { Config: { Subnet?: string }[] | null };
-}
+import { docker, inspectMany, type NetworkInspect } from './cli.js';
 
 export async function dockerSubnets(ownNetworks: ReadonlyMap<string, string>, options: OpOptions = {}): Promise<{ inUse: string[]; own: Map<string, string> }> {
   const { stdout } = await docker(['network', 'ls', '--format', '{{.Name}}'], { ...options, echo: false });

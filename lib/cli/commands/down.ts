@@ -23,6 +23,7 @@ Options:
 export async function down(args: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parse('down', args, {
     ...COMMON_OPTIONS,
+    // DESIGN's --all: every agent, which is already what no names means.
     all: { type: 'boolean' },
     purge: { type: 'boolean' },
     progress: { type: 'string' },
@@ -36,7 +37,6 @@ export async function down(args: string[], cli: CliContext): Promise<number> {
     file: values.file,
     stateDir: values['state-dir'],
     agents: positionals,
-    all: values.all ?? false,
     env: cli.env,
     cwd: cli.cwd,
   });

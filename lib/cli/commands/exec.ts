@@ -1,6 +1,6 @@
 /** `bottle exec <agent> -- cmd..`: run a command in the agent's machine, as its user, in its workspace. */
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
-import { findBottle } from '../find-bottle.js';
+import { attachTo, findBottle } from '../find-bottle.js';
 import { parse } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 
@@ -12,8 +12,5 @@ export async function exec(args: string[], cli: CliContext): Promise<number> {
   }
   const [agent, ...command] = positionals;
   if (command.length === 0) throw new UsageError('give the command after `--`, e.g. `bottle exec demo -- git status`');
-  const bottle = await findBottle(cli, agent, values.file, values['state-dir']);
-  const { backendFor } = await import('../../backends/registry.js');
-  const { plan } = bottle;
-  return backendFor(plan.backend).attach(plan.machine, command, { user: plan.user, cwd: plan.guestWorkspace, tty: cli.isTTY });
+  return attachTo(await findBottle(cli, agent, values.file, values['state-dir']), command, cli);
 }

@@ -38,7 +38,7 @@ export async function task(args: string[], cli: CliContext): Promise<number> {
   const graph = upGraph();
   const def = graph.byId.get(taskId);
   if (!def) throw new UsageError(`there is no task "${taskId}"; tasks: ${graph.tasks.map((t) => t.id).join(', ')}`);
-  const session = await openSession({ file: values.file, stateDir: values['state-dir'], agents: [agent], all: false, env: cli.env, cwd: cli.cwd, withSubnets: true });
+  const session = await openSession({ file: values.file, stateDir: values['state-dir'], agents: [agent], env: cli.env, cwd: cli.cwd, withSubnets: true });
   const item = def.scope === 'run' ? RUN_ITEM : session.planned[0]!.plan.slug;
   const mode = resolveMode(parseProgress(values.progress), cli.isTTY);
   // The log is the point of this command: always shown.

@@ -30,6 +30,7 @@ Options:
 export async function up(args: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parse('up', args, {
     ...COMMON_OPTIONS,
+    // DESIGN's --all: every agent, which is already what no names means.
     all: { type: 'boolean' },
     count: { type: 'string', short: 'n' },
     concurrency: { type: 'string', short: 'j' },
@@ -49,7 +50,6 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
     file: values.file,
     stateDir: values['state-dir'],
     agents: positionals,
-    all: values.all ?? false,
     ...(values.count ? { count: positiveInt('--count', values.count)! } : {}),
     env: cli.env,
     cwd: cli.cwd,
