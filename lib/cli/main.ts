@@ -2,10 +2,12 @@
  * The CLI: picks the command, runs it, and turns what went wrong into an exit
  * code and one sentence — 2 for a user mistake (bad usage, bad manifest,
  * locked bottle), 1 for a failed task, 130 when interrupted. It never exits
- * the process or touches signals; bin/ does.
+ * the process or touches signals; bin/ does. A message may quote a guest's
+ * stderr (a failed task): its control characters are printed escaped.
  */
 import { EngineError } from '../engine/errors.js';
 import { ManifestError } from '../manifest/errors.js';
+import { terminalLines } from '../report/terminal-text.js';
 import { StateError } from '../state/errors.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './usage-error.js';
@@ -70,8 +72,8 @@ function report(error: unknown, cli: CliContext, debug: boolean): number {
     return 130;
   }
   const message = error instanceof Error ? error.message : String(error);
-  cli.stderr(`bottle: ${message}\n`);
-  if (debug && error instanceof Error && error.stack) cli.stderr(`${error.stack}\n`);
+  cli.stderr(`bottle: ${terminalLines(message)}\n`);
+  if (debug && error instanceof Error && error.stack) cli.stderr(`${terminalLines(error.stack)}\n`);
   else if (!userMistake) cli.stderr('(run with --debug for the stack trace)\n');
   return userMistake ? 2 : 1;
 }

@@ -1,22 +1,27 @@
 /**
  * `--progress json`: one JSON object per engine event on stdout, and nothing
  * else (DESIGN.md, "Machine-readable output"). The engine's `item` is a
- * bottle here; `_run` is the run-scoped work (images).
+ * bottle here; `_run` is the run-scoped work (images). JSON.stringify
+ * escapes C0 controls but leaves C1 and bidi controls raw; those become `\u`
+ * escapes too, which parse to the same strings.
  */
 import type { EngineEvent } from '../engine/events.js';
+import { terminalJson } from './terminal-text.js';
+
+const json = (value: unknown) => terminalJson(JSON.stringify(value));
 
 export function jsonReporter(write: (line: string) => void): (e: EngineEvent) => void {
   return (e) => {
     switch (e.type) {
       case 'run-start':
-        return write(JSON.stringify({ v: 1, type: e.type, bottles: e.items, tasks: e.tasks }));
+        return write(json({ v: 1, type: e.type, bottles: e.items, tasks: e.tasks }));
       case 'run-end':
-        return write(JSON.stringify({ v: 1, type: e.type, status: e.status, counts: e.counts, durationMs: Math.round(e.durationMs) }));
+        return write(json({ v: 1, type: e.type, status: e.status, counts: e.counts, durationMs: Math.round(e.durationMs) }));
       default: {
         const { item, type, ...rest } = e;
         const out: Record<string, unknown> = { v: 1, type, bottle: item, ...rest };
         if ('durationMs' in out) out.durationMs = Math.round(out.durationMs as number);
-        return write(JSON.stringify(out));
+        return write(json(out));
       }
     }
   };

@@ -1,11 +1,13 @@
 /**
  * Plain progress: one line per transition, never a redraw — for CI logs and
  * pipes. Log lines of tasks are not shown (they are in logs/<task>.log) unless
- * `verbose`.
+ * `verbose`. What came from a task (log lines, error reasons, which may quote
+ * the guest) is printed with its control characters escaped.
  */
 import type { EngineEvent } from '../engine/events.js';
 import type { EndStatus } from '../engine/status.js';
 import { RUN_ITEM } from '../engine/options.js';
+import { terminalText } from './terminal-text.js';
 
 const WORD: Record<EndStatus, string> = {
   done: 'done',
@@ -25,13 +27,13 @@ export function plainReporter(write: (line: string) => void, options: { verbose?
       case 'node-start':
         return write(`${name(e.item, e.task)} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
       case 'node-retry':
-        return write(`${name(e.item, e.task)} retrying in ${(e.delayMs / 1000).toFixed(1)}s (attempt ${e.attempt}): ${e.error}`);
+        return write(`${name(e.item, e.task)} retrying in ${(e.delayMs / 1000).toFixed(1)}s (attempt ${e.attempt}): ${terminalText(e.error)}`);
       case 'node-log':
-        if (options.verbose) write(`${name(e.item, e.task)} | ${e.line}`);
+        if (options.verbose) write(`${name(e.item, e.task)} | ${terminalText(e.line)}`);
         return;
       case 'node-end': {
         const took = e.status === 'done' || e.status === 'failed' ? ` in ${(e.durationMs / 1000).toFixed(1)}s` : '';
-        return write(`${name(e.item, e.task)} ${WORD[e.status]}${took}${e.error ? `: ${e.error}` : ''}`);
+        return write(`${name(e.item, e.task)} ${WORD[e.status]}${took}${e.error ? `: ${terminalText(e.error)}` : ''}`);
       }
       case 'run-end': {
         const c = e.counts;

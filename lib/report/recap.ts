@@ -1,12 +1,15 @@
 /**
  * The end-of-run recap, per bottle: done / up to date / failed / blocked /
  * cancelled, and for each failure the task, the reason and where its log is.
- * Plain text lines; renderers colour them if they like.
+ * Plain text lines; renderers colour them if they like. A failure's reason
+ * may quote the guest: its control characters are escaped here, before any
+ * colour.
  */
 import type { RunResult } from '../engine/options.js';
 import { END_STATUSES, emptyCounts, type EndStatus } from '../engine/status.js';
 import type { RecapContext } from './reporter.js';
 import { itemLabel } from './item-label.js';
+import { terminalText } from './terminal-text.js';
 
 const LABEL: Record<EndStatus, string> = {
   done: 'done',
@@ -24,7 +27,7 @@ export function recapLines(result: RunResult, recap: RecapContext): string[] {
     if (!counts) byBottle.set(node.item, (counts = emptyCounts()));
     counts[node.status]++;
     if (node.status === 'failed') {
-      failures.push(`  ${itemLabel(node.item)} ${node.task}: ${node.record.error?.message ?? 'failed'}\n    log: ${recap.logPath(node.item, node.task)}`);
+      failures.push(`  ${itemLabel(node.item)} ${node.task}: ${terminalText(node.record.error?.message ?? 'failed')}\n    log: ${recap.logPath(node.item, node.task)}`);
     }
   }
   const width = Math.max(0, ...[...byBottle.keys()].map((b) => itemLabel(b).length));

@@ -3,12 +3,14 @@
  * of a row, of an open bottle and of a finished (collapsed) one, and the
  * coloured recap. Pure functions of the model and a clock value; no listr2,
  * no streams. Colour is applied through a `Paint` that is the identity when
- * colour is off.
+ * colour is off. A row's reason (which may quote the guest) has its control
+ * characters escaped before it is coloured.
  */
 import type { RunStatus } from '../engine/events.js';
 import { END_STATUSES, type EndStatus, type Status } from '../engine/status.js';
 import { countRows, type Group, type Model, type Row } from './tty-model.js';
 import { RUN_ITEM } from '../engine/options.js';
+import { terminalText } from './terminal-text.js';
 
 export type Colour = 'green' | 'red' | 'yellow' | 'cyan' | 'dim' | 'bold';
 
@@ -67,6 +69,7 @@ export function seconds(ms: number): string {
 
 /** What a row says after its task name, uncoloured. */
 export function rowDetail(row: Row, now: number): string {
+  const reason = row.error === undefined ? undefined : terminalText(row.error);
   const attempts = row.attempt > 1 ? ` after ${row.attempt} attempts` : '';
   const took = seconds(row.durationMs ?? 0);
   switch (row.status) {
@@ -74,16 +77,16 @@ export function rowDetail(row: Row, now: number): string {
       return 'waiting';
     case 'running':
       return row.attempt > 1
-        ? `running ${seconds(now - (row.attemptAt ?? now))} · attempt ${row.attempt}, last: ${row.error ?? '?'}`
+        ? `running ${seconds(now - (row.attemptAt ?? now))} · attempt ${row.attempt}, last: ${reason ?? '?'}`
         : `running ${seconds(now - (row.attemptAt ?? now))}`;
     case 'retrying':
-      return `retrying: attempt ${row.attempt} in ${seconds((row.retryAt ?? now) - now)} · ${row.error ?? '?'}`;
+      return `retrying: attempt ${row.attempt} in ${seconds((row.retryAt ?? now) - now)} · ${reason ?? '?'}`;
     case 'done':
       return `done ${took}${row.attempt > 1 ? ` · ${row.attempt} attempts` : ''}`;
     case 'up-to-date':
       return 'up to date';
     case 'failed':
-      return `failed ${took}${attempts} · ${row.error ?? 'no reason given'}`;
+      return `failed ${took}${attempts} · ${reason ?? 'no reason given'}`;
     case 'blocked':
       return 'blocked: a task it needs did not succeed';
     case 'cancelled':

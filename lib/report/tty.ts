@@ -19,6 +19,7 @@ import type { EngineEvent } from '../engine/events.js';
 import type { RunResult } from '../engine/options.js';
 import type { Status } from '../engine/status.js';
 import { recapLines } from './recap.js';
+import { terminalText } from './terminal-text.js';
 import type { Reporter, ReporterStreams } from './reporter.js';
 import { collapsedLine, groupName, groupStatus, isCompact, isRowShown, LOOK, openLine, paintRecap, painter, rowLine, type Paint, type RowMode } from './tty-look.js';
 import { applyEvent, emptyModel, isEnd, lastEnd, type Change, type Group, type Model } from './tty-model.js';
@@ -209,7 +210,7 @@ class Display {
     const row = group.rows.get(task);
     let title = row && isRowShown(row, this.rowMode(group)) ? rowLine(row, this.now(), this.taskWidth, this.paint) : '';
     // With --verbose, the last line a running task logged shows under it.
-    if (title && this.options.verbose && row?.status === 'running' && row.lastLine) title += `\n${this.paint('dim', `› ${row.lastLine}`)}`;
+    if (title && this.options.verbose && row?.status === 'running' && row.lastLine) title += `\n${this.paint('dim', `› ${terminalText(row.lastLine)}`)}`;
     setIfChanged(view.handle, 'title', title);
     if (group.endedAt !== undefined) view.end.resolve();
   }

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inProcessCli, type InProcessCli } from '../helpers/in-process-cli.js';
+import { GUEST, GUEST_SHOWN, RAW_CONTROL } from '../report/hostile.js';
 
 let c: InProcessCli;
 let dir: string;
@@ -66,5 +67,15 @@ describe('bottle CLI errors', () => {
     expect(c.err).toContain(`skill "absent" not found; looked in ${join(dir, 'skills', 'absent')}, `);
     expect(c.err).not.toContain('"present"');
     expect(existsSync(join(dir, 'state'))).toBe(false);
+  });
+
+  it('prints a message that quotes untrusted text with its control characters escaped, stack too', async () => {
+    await writeFile(join(dir, 'bottle.yaml'), 'bottles: { dev: {} }\nagents: { demo: { bottle: dev } }\n');
+    expect(await cli('up', GUEST)).toBe(2);
+    expect(c.err).toContain(`bottle: no agent "${GUEST_SHOWN}" in `);
+    expect(c.err).not.toMatch(RAW_CONTROL);
+    expect(await cli('up', GUEST, '--debug')).toBe(2);
+    expect(c.err).toMatch(/\n\s+at /);
+    expect(c.err).not.toMatch(RAW_CONTROL);
   });
 });

@@ -12,6 +12,7 @@ import type { ReporterStreams } from '../../lib/report/reporter.js';
 import { ttyReporter, type TtyOptions } from '../../lib/report/tty.js';
 import { items, newProbe, sleepTask, type Ctx } from '../helpers/graphs.js';
 import { VirtualClock } from '../helpers/virtual-clock.js';
+import { failedRun, GUEST, GUEST_SHOWN } from './hostile.js';
 import { screenOf } from './terminal.js';
 
 const emptyResult: RunResult = { status: 'ok', counts: emptyCounts(), durationMs: 0, nodes: new Map(), recordErrors: [] };
@@ -174,9 +175,9 @@ describe('the terminal display mid-run', () => {
 
   const unspin = (line: string) => line.replace(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/g, '*');
 
-  function manual(tty: Partial<TtyOptions>) {
+  function manual(tty: Partial<TtyOptions>, noColor = true) {
     let t = 0;
-    const io = capture();
+    const io = capture(noColor);
     const reporter = ttyReporter(io.streams, { verbose: false, now: () => t, frameMs: 1, ...tty });
     const send = (at: number, ...events: EngineEvent[]) => {
       t = at;
@@ -220,5 +221,25 @@ describe('the terminal display mid-run', () => {
     send(20, { type: 'node-end', item: 'a', task: 'prepare', status: 'done', attempts: 1, durationMs: 10 });
     await screenUntil(out, (s) => !s.some((l) => l.includes('pulling')));
     await reporter.finish(emptyResult, recap);
+  });
+
+  it("draws what a guest sent (retry reason, log line, failure, recap) escaped, and still in its own colours", async () => {
+    const { out, reporter, send } = manual({ verbose: true }, false);
+    send(0, { type: 'run-start', items: ['a'], tasks: ['prepare', 'start'] });
+    send(10, { type: 'node-start', item: 'a', task: 'prepare', attempt: 1 }, { type: 'node-retry', item: 'a', task: 'prepare', attempt: 2, delayMs: 100, error: GUEST });
+    await screenUntil(out, (s) => s.some((l) => l.includes('retrying')));
+    send(110, { type: 'node-start', item: 'a', task: 'prepare', attempt: 2 }, { type: 'node-log', item: 'a', task: 'prepare', line: GUEST });
+    await screenUntil(out, (s) => s.some((l) => l.includes('›')));
+    send(120, { type: 'node-end', item: 'a', task: 'prepare', status: 'failed', attempts: 2, durationMs: 110, error: GUEST });
+    const screen = await screenUntil(out, (s) => s.some((l) => l.includes('failed 0.1s')));
+    expect(screen.at(-1)).toBe(`  ✖ prepare  failed 0.1s after 2 attempts · ${GUEST_SHOWN}`);
+    send(130, { type: 'run-end', status: 'failed', counts: emptyCounts(), durationMs: 130 });
+    await reporter.finish(failedRun(GUEST), recap);
+
+    const output = out();
+    for (const raw of ['\x1b]52', '\x07', '\x1b[2J', '\x1b[H', '\rowned', '\x9b']) expect(output).not.toContain(raw);
+    for (const shown of [`· ${GUEST_SHOWN}`, `last: ${GUEST_SHOWN}`, `› ${GUEST_SHOWN}`]) expect(output).toContain(shown);
+    expect(output).toContain(`\x1b[31m  a prepare: ${GUEST_SHOWN}\x1b[39m`);
+    expect(output).toContain(`\x1b[33mretrying: attempt 2 in 0.1s · ${GUEST_SHOWN}\x1b[39m`);
   });
 });
