@@ -1,15 +1,17 @@
 /**
  * The allowlist matcher: pure, no I/O. A rule's host is an exact name, an IP
- * literal, or `*.domain` (any subdomain at any depth, never the apex); a rule's
- * port is a number, or null for the web ports 80 and 443. It does not parse
- * or validate rules (config.ts does) and does not resolve names: an IP
- * literal is matched only by a rule naming that same literal.
+ * literal, a CIDR block (`10.0.0.0/8`, `fd00::/8`) or `*.domain` (any
+ * subdomain at any depth, never the apex); a rule's port is a number, or null
+ * for the web ports 80 and 443. It does not parse or validate rules (config.ts
+ * does) and does not resolve names: an IP literal is matched only by a rule
+ * naming that same literal or a block containing it, a name only by names.
  */
 import { isIP } from 'node:net';
+import { cidrContains, parseCidr } from './cidr.js';
 import { isHostName, normalizeHost } from './host-name.js';
 
 export interface AllowRule {
-  /** `api.example.com`, `*.npmjs.org` or an IP literal. */
+  /** `api.example.com`, `*.npmjs.org`, an IP literal or a CIDR block. */
   readonly host: string;
   /** One port, or null for 80 and 443. */
   readonly port: number | null;
@@ -28,6 +30,10 @@ function portMatches(rulePort: number | null, port: number): boolean {
 }
 
 function hostMatches(pattern: string, host: string): boolean {
+  if (pattern.includes('/')) {
+    const block = parseCidr(pattern);
+    return block !== undefined && isIP(host) !== 0 && cidrContains(block, host);
+  }
   if (!pattern.startsWith('*.') || isIP(host) !== 0) return pattern === host;
   const suffix = pattern.slice(1); // ".example.com"
   return host.length > suffix.length && host.endsWith(suffix);

@@ -1,29 +1,36 @@
 /**
  * The audit log: one JSON object per line for every allow/deny decision,
- * appended to a file through one write stream, so recording never blocks a
- * request and lines stay whole and in order. It creates the file's directory.
- * It does not decide anything, rotate the file, or throw after it is open: a
- * write that fails later is passed to `onError` and the request goes on.
+ * appended through a rotating file (rotating-file.ts), so recording never
+ * blocks a request, lines stay whole and in order, and the log stays under
+ * about (keep + 1) x maxBytes on disk. Every string in an entry is cut to a
+ * fixed length first, so a line stays short whatever the client sent. It
+ * creates the file's directory. It does not decide anything or throw after it
+ * is open: a write or rotation that fails later is passed to `onError` and
+ * the request goes on.
  */
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { finished } from 'node:stream/promises';
+import type { AuditConfig } from './config.js';
+import { DEFAULT_AUDIT } from './config.js';
+import type { RotatingFile } from './rotating-file.js';
+import { openRotatingFile } from './rotating-file.js';
 
 export type Decision = 'allow' | 'deny';
 
 export interface AuditEntry {
   /** `CONNECT`, `GET`, `POST`, ... */
   readonly method: string;
-  /** The target host; for a malformed target, the raw target as received. */
+  /** The target host; for a malformed target, the raw target as received (cut to 255 characters). */
   readonly host: string;
   /** The target port; null when the target could not be parsed. */
   readonly port: number | null;
   readonly decision: Decision;
   /** The status sent to the client; 0 if the client left before one was sent. */
   readonly status: number;
-  /** Why, when it was not a plain success: the deny reason or the upstream error. */
+  /** Why, when it was not a plain success: the deny reason or the upstream error (cut to 200 characters). */
   readonly reason?: string;
+  /** The address connected to, for an allowed target. */
+  readonly address?: string;
 }
 
 /** What the proxy records decisions to; tests may pass their own. */
@@ -39,8 +46,10 @@ export interface AuditLog extends AuditSink {
 
 export interface AuditLogOptions {
   now?: () => Date;
-  /** Told of a write that failed after the log was opened. */
+  /** Told of a write or rotation that failed after the log was opened. */
   onError?: (error: Error) => void;
+  /** Rotation; DEFAULT_AUDIT when not given. */
+  rotation?: AuditConfig;
 }
 
 export class AuditLogError extends Error {
@@ -58,29 +67,36 @@ export async function openAuditLog(path: string, options: AuditLogOptions = {}):
   } catch (error) {
     throw new AuditLogError(`Cannot create the directory of the audit log ${path}: ${(error as Error).message}`, error);
   }
-  const stream = createWriteStream(path, { flags: 'a', mode: 0o640 });
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (error) =>
-      reject(new AuditLogError(`Cannot open the audit log ${path}: ${error.message}`, error)),
-    );
-  });
-  stream.on('error', (error) => options.onError?.(error));
+  let file: RotatingFile;
+  try {
+    file = await openRotatingFile(path, { ...(options.rotation ?? DEFAULT_AUDIT), onError: options.onError ?? (() => undefined) });
+  } catch (error) {
+    throw new AuditLogError(`Cannot open the audit log ${path}: ${(error as Error).message}`, error);
+  }
   let closed = false;
 
   return {
     path,
     record(entry) {
       if (closed) return;
-      // One write per line: the stream keeps writes whole and in order.
-      stream.write(`${JSON.stringify({ ts: now().toISOString(), ...entry })}\n`);
+      file.write(`${JSON.stringify({ ts: now().toISOString(), ...bounded(entry) })}\n`);
     },
     async close() {
       if (closed) return;
       closed = true;
-      stream.end();
-      // A write error was already reported through onError; closing still succeeds.
-      await finished(stream).catch(() => undefined);
+      await file.close();
     },
   };
+}
+
+/** The most characters a string field keeps; a malformed 16 KB target must not make a 16 KB line. */
+const MAX_CHARS: Partial<Record<keyof AuditEntry, number>> = { host: 255, reason: 200 };
+const OTHER_MAX_CHARS = 64;
+
+function bounded(entry: AuditEntry): AuditEntry {
+  const fields = Object.entries(entry).map(([key, value]) => {
+    const max = MAX_CHARS[key as keyof AuditEntry] ?? OTHER_MAX_CHARS;
+    return [key, typeof value === 'string' && value.length > max ? `${value.slice(0, max)}…(${value.length - max} more characters)` : value];
+  });
+  return Object.fromEntries(fields) as unknown as AuditEntry;
 }

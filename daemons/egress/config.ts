@@ -1,21 +1,34 @@
 /**
- * The egress daemon's config file: read once at start, validated whole, and
- * normalised (allow hosts lower-cased, brackets and trailing dots dropped) so
- * the servers downstream trust it. Every problem is reported at once, each
- * naming its field. It does not open files named in the config (the audit
- * log and TLS files are opened by their own modules).
+ * The egress daemon's config file: read once at start, validated whole,
+ * normalised (hosts lower-cased, brackets and trailing dots dropped, IP
+ * literals and CIDR blocks in canonical form) and completed with the
+ * defaults of the optional sections, so the servers downstream trust it.
+ * Every problem is reported at once, each naming its field (the field checks
+ * are config-checks.ts; the allow, hosts and deny sections are read by
+ * config-destinations.ts). It does not open files named in the config (the
+ * audit log and TLS files are opened by their own modules).
  *
  * ```json
  * { "listen": { "host": "0.0.0.0", "port": 3128 },
- *   "allow": [{ "host": "api.example.com", "port": 443 }, { "host": "*.npmjs.org", "port": null }],
+ *   "allow": [{ "host": "api.example.com", "port": 443 }, { "host": "*.npmjs.org", "port": null },
+ *             { "host": "10.0.0.0/8", "port": 443 }, { "host": "127.0.0.1", "port": 3129 }],
+ *   "hosts": { "ca-probe.bottle.internal": "127.0.0.1" },
+ *   "deny": ["10.213.0.0/16"],
  *   "auditLog": "/var/log/bot-bottle/egress.jsonl",
- *   "tls": { "port": 3129, "cert": "/etc/bot-bottle/tls/server.crt", "key": "/etc/bot-bottle/tls/server.key" } }
+ *   "audit": { "maxBytes": 67108864, "keep": 2 },
+ *   "limits": { "maxConnections": 256, "idleTimeoutMs": 300000 },
+ *   "tls": { "host": "127.0.0.1", "port": 3129,
+ *            "cert": "/etc/bot-bottle/tls/server.crt", "key": "/etc/bot-bottle/tls/server.key" } }
  * ```
+ * `hosts`, `deny`, `audit`, `limits` (and each of their fields) and `tls.host`
+ * may be left out: they default to {}, [], 64 MiB and 2 files, 256 connections
+ * and 5 minutes, and 127.0.0.1.
  */
 import { readFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
 import type { AllowRule } from './allowlist.js';
-import { isHostName, normalizeHost } from './host-name.js';
+import type { Checks } from './config-checks.js';
+import { createChecks } from './config-checks.js';
+import { allowRules, denyBlocks, hostsMap } from './config-destinations.js';
 
 export interface ListenConfig {
   readonly host: string;
@@ -23,8 +36,23 @@ export interface ListenConfig {
   readonly port: number;
 }
 
+export interface AuditConfig {
+  /** The audit log rotates before it would pass this size. */
+  readonly maxBytes: number;
+  /** How many rotated files are kept (`egress.jsonl.1` ...). */
+  readonly keep: number;
+}
+
+export interface LimitsConfig {
+  /** Client connections open at once, tunnels included; more are dropped. */
+  readonly maxConnections: number;
+  /** A connection or tunnel with no byte either way for this long is cut. */
+  readonly idleTimeoutMs: number;
+}
+
 export interface TlsConfig {
-  /** The HTTPS health server listens on `listen.host` at this port. */
+  /** Where the HTTPS health server listens: loopback, reached through the proxy. */
+  readonly host: string;
   readonly port: number;
   /** Paths to PEM files. */
   readonly cert: string;
@@ -34,10 +62,20 @@ export interface TlsConfig {
 export interface EgressConfig {
   readonly listen: ListenConfig;
   readonly allow: readonly AllowRule[];
+  /** The proxy's own resolutions, name -> IP literal, checked before DNS. */
+  readonly hosts: Readonly<Record<string, string>>;
+  /** CIDR blocks refused like private addresses. */
+  readonly deny: readonly string[];
   /** Path of the JSON-lines audit log; its directory is created if missing. */
   readonly auditLog: string;
+  readonly audit: AuditConfig;
+  readonly limits: LimitsConfig;
   readonly tls?: TlsConfig;
 }
+
+export const DEFAULT_AUDIT: AuditConfig = { maxBytes: 64 * 1024 * 1024, keep: 2 };
+export const DEFAULT_LIMITS: LimitsConfig = { maxConnections: 256, idleTimeoutMs: 300_000 };
+export const DEFAULT_TLS_HOST = '127.0.0.1';
 
 /** A config that cannot be read or is not valid; `problems` has one sentence per bad field. */
 export class EgressConfigError extends Error {
@@ -71,114 +109,73 @@ export async function loadConfig(path: string): Promise<EgressConfig> {
   return parseConfig(value, path);
 }
 
-const ROOT_FIELDS = ['listen', 'allow', 'auditLog', 'tls'] as const;
+const ROOT_FIELDS = ['listen', 'allow', 'hosts', 'deny', 'auditLog', 'audit', 'limits', 'tls'] as const;
 const LISTEN_FIELDS = ['host', 'port'] as const;
-const RULE_FIELDS = ['host', 'port'] as const;
-const TLS_FIELDS = ['port', 'cert', 'key'] as const;
+const TLS_FIELDS = ['host', 'port', 'cert', 'key'] as const;
+const AUDIT_RANGES = { maxBytes: [1024, Number.MAX_SAFE_INTEGER], keep: [0, 100] } as const;
+// idleTimeoutMs: a timer cannot wait longer than 2^31 - 1 ms.
+const LIMITS_RANGES = { maxConnections: [1, 100_000], idleTimeoutMs: [100, 2_147_483_647] } as const;
 
-/** Validates a parsed config; `source` (a path) only goes into the error message. */
+/** Validates a parsed config and fills in defaults; `source` (a path) only goes into the error message. */
 export function parseConfig(value: unknown, source = 'egress config'): EgressConfig {
-  const problems: string[] = [];
-  const fail = (field: string, expected: string, got: unknown): undefined => {
-    problems.push(`\`${field}\`: expected ${expected}, got ${describe(got)}.`);
-    return undefined;
-  };
-
-  const root = object(value, '(root)', ROOT_FIELDS, problems);
-  const listen = root && listenConfig(root['listen'], fail, problems);
-  const allow = root && allowRules(root['allow'], fail, problems);
-  const auditLog = root && text(root['auditLog'], 'auditLog', fail);
-  const tls = root && root['tls'] !== undefined ? tlsConfig(root['tls'], fail, problems) : undefined;
+  const checks = createChecks();
+  const root = checks.object(value, '(root)', ROOT_FIELDS);
+  const listen = root && listenConfig(root['listen'], checks);
+  const allow = root && allowRules(root['allow'], checks);
+  const hosts = root && hostsMap(orDefault(root['hosts'], {}), checks);
+  const deny = root && denyBlocks(orDefault(root['deny'], []), checks);
+  const auditLog = root && checks.text(root['auditLog'], 'auditLog');
+  const audit = root && integers(orDefault(root['audit'], {}), 'audit', DEFAULT_AUDIT, AUDIT_RANGES, checks);
+  const limits = root && integers(orDefault(root['limits'], {}), 'limits', DEFAULT_LIMITS, LIMITS_RANGES, checks);
+  const tls = root && root['tls'] !== undefined ? tlsConfig(root['tls'], checks) : undefined;
   if (listen && tls && listen.port !== 0 && listen.port === tls.port) {
-    problems.push(`\`tls.port\`: expected a port other than \`listen.port\`, got ${tls.port} for both.`);
+    checks.problems.push(`\`tls.port\`: expected a port other than \`listen.port\`, got ${tls.port} for both.`);
   }
 
-  if (problems.length > 0 || !listen || !allow || auditLog === undefined) {
+  const { problems } = checks;
+  if (problems.length > 0 || !listen || !allow || !hosts || !deny || auditLog === undefined || !audit || !limits) {
     const list = problems.map((problem) => `  - ${problem}`).join('\n');
     throw new EgressConfigError(`Invalid egress config ${source}:\n${list}`, problems);
   }
-  return tls ? { listen, allow, auditLog, tls } : { listen, allow, auditLog };
+  return { listen, allow, hosts, deny, auditLog, audit, limits, ...(tls ? { tls } : {}) };
 }
 
-type Fail = (field: string, expected: string, got: unknown) => undefined;
-
-function listenConfig(value: unknown, fail: Fail, problems: string[]): ListenConfig | undefined {
-  const listen = object(value, 'listen', LISTEN_FIELDS, problems);
+function listenConfig(value: unknown, checks: Checks): ListenConfig | undefined {
+  const listen = checks.object(value, 'listen', LISTEN_FIELDS);
   if (!listen) return undefined;
-  const host = text(listen['host'], 'listen.host', fail);
-  const port = portNumber(listen['port'], 'listen.port', 0, fail);
+  const host = checks.text(listen['host'], 'listen.host');
+  const port = checks.integer(listen['port'], 'listen.port', 0, 65535);
   return host !== undefined && port !== undefined ? { host, port } : undefined;
 }
 
-function allowRules(value: unknown, fail: Fail, problems: string[]): AllowRule[] | undefined {
-  if (!Array.isArray(value)) return fail('allow', 'an array of { "host", "port" } rules', value);
-  const rules = value.map((entry: unknown, index) => allowRule(entry, `allow[${index}]`, fail, problems));
-  return rules.every((rule) => rule !== undefined) ? (rules as AllowRule[]) : undefined;
-}
-
-function allowRule(value: unknown, field: string, fail: Fail, problems: string[]): AllowRule | undefined {
-  const rule = object(value, field, RULE_FIELDS, problems);
-  if (!rule) return undefined;
-  const host = hostPattern(rule['host'], `${field}.host`, fail);
-  const port = rule['port'] === null ? null : portNumber(rule['port'], `${field}.port`, 1, fail, ' or null (80 and 443)');
-  return host !== undefined && port !== undefined ? { host, port } : undefined;
-}
-
-function hostPattern(value: unknown, field: string, fail: Fail): string | undefined {
-  const expected = 'a host name, an IP literal or *.domain';
-  if (typeof value !== 'string') return fail(field, expected, value);
-  const host = normalizeHost(value);
-  const wildcard = host.startsWith('*.');
-  const name = wildcard ? host.slice(2) : host;
-  if (!isHostName(name) || (wildcard && isIP(name) !== 0)) return fail(field, expected, value);
-  return host;
-}
-
-function tlsConfig(value: unknown, fail: Fail, problems: string[]): TlsConfig | undefined {
-  const tls = object(value, 'tls', TLS_FIELDS, problems);
-  if (!tls) return undefined;
-  const port = portNumber(tls['port'], 'tls.port', 0, fail);
-  const cert = text(tls['cert'], 'tls.cert', fail);
-  const key = text(tls['key'], 'tls.key', fail);
-  return port !== undefined && cert !== undefined && key !== undefined ? { port, cert, key } : undefined;
-}
-
-/** A plain object whose keys are all known; unknown keys are problems (a typo must not pass silently). */
-function object(
+/** A section of integer fields, each defaulting to `defaults[key]` and checked against `ranges[key]`. */
+function integers<T extends { readonly [K in keyof T]: number }>(
   value: unknown,
   field: string,
-  known: readonly string[],
-  problems: string[],
-): Record<string, unknown> | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problems.push(`\`${field}\`: expected an object, got ${describe(value)}.`);
-    return undefined;
+  defaults: T,
+  ranges: Record<keyof T, readonly [number, number]>,
+  checks: Checks,
+): T | undefined {
+  const given = checks.object(value, field, Object.keys(defaults));
+  if (!given) return undefined;
+  const section: Record<string, number | undefined> = {};
+  for (const [key, [min, max]] of Object.entries<readonly [number, number]>(ranges)) {
+    section[key] = checks.integer(orDefault(given[key], defaults[key as keyof T]), `${field}.${key}`, min, max);
   }
-  const record = value as Record<string, unknown>;
-  const prefix = field === '(root)' ? '' : `${field}.`;
-  for (const key of Object.keys(record)) {
-    if (!known.includes(key)) {
-      problems.push(`\`${prefix}${key}\`: unknown field; valid fields are ${known.join(', ')}.`);
-    }
-  }
-  return record;
+  return Object.values(section).every((number) => number !== undefined) ? (section as unknown as T) : undefined;
 }
 
-function text(value: unknown, field: string, fail: Fail): string | undefined {
-  return typeof value === 'string' && value.trim().length > 0 ? value : fail(field, 'a non-empty string', value);
+function tlsConfig(value: unknown, checks: Checks): TlsConfig | undefined {
+  const tls = checks.object(value, 'tls', TLS_FIELDS);
+  if (!tls) return undefined;
+  const host = checks.text(orDefault(tls['host'], DEFAULT_TLS_HOST), 'tls.host');
+  const port = checks.integer(tls['port'], 'tls.port', 0, 65535);
+  const cert = checks.text(tls['cert'], 'tls.cert');
+  const key = checks.text(tls['key'], 'tls.key');
+  return host !== undefined && port !== undefined && cert !== undefined && key !== undefined ? { host, port, cert, key } : undefined;
 }
 
-function portNumber(value: unknown, field: string, min: number, fail: Fail, orElse = ''): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= 65535
-    ? value
-    : fail(field, `an integer from ${min} to 65535${orElse}`, value);
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing (the field is missing)';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `${JSON.stringify(value)} (string)`;
-  if (typeof value === 'object') return 'an object';
-  return `${String(value)} (${typeof value})`;
+/** A field left out takes its default; null is a value, and is checked like one. */
+function orDefault(value: unknown, fallback: unknown): unknown {
+  return value === undefined ? fallback : value;
 }

@@ -1,7 +1,8 @@
 /**
  * Runs the egress daemon from a validated config: opens the audit log, starts
- * the proxy and, when `tls` is set, the TLS health server on the same host,
- * and stops them all in order. It does not read argv, install signal
+ * the proxy and, when `tls` is set, the TLS health server on `tls.host`
+ * (loopback by default: the agent reaches it only through the proxy), and
+ * stops them all in order. It does not read argv, install signal or error
  * handlers, write to the terminal or exit (main.ts does those).
  */
 import { openAuditLog } from './audit-log.js';
@@ -21,7 +22,7 @@ export interface RunningEgress {
 }
 
 export interface StartEgressOptions {
-  /** Told of an audit-log write that failed after start. */
+  /** Told of an audit-log write or rotation that failed after start. */
   onAuditError?: (error: Error) => void;
 }
 
@@ -29,8 +30,12 @@ export async function startEgress(config: EgressConfig, options: StartEgressOpti
   // TLS files are read before anything listens, so a bad file fails the start cleanly.
   const tlsFiles = config.tls ? await loadTlsFiles(config.tls) : undefined;
   const tlsServer: TlsHealthServer | undefined = tlsFiles ? createTlsHealthServer(tlsFiles) : undefined;
-  const audit = await openAuditLog(config.auditLog, options.onAuditError ? { onError: options.onAuditError } : {});
-  const proxy = createProxyServer({ allow: config.allow, audit });
+  const audit = await openAuditLog(config.auditLog, {
+    rotation: config.audit,
+    ...(options.onAuditError ? { onError: options.onAuditError } : {}),
+  });
+  const { allow, hosts, deny, limits } = config;
+  const proxy = createProxyServer({ allow, hosts, deny, limits, audit });
 
   const close = async (): Promise<void> => {
     await Promise.all([proxy.close(), tlsServer?.close()]);
@@ -38,7 +43,7 @@ export async function startEgress(config: EgressConfig, options: StartEgressOpti
   };
   try {
     const proxyAddress = await proxy.listen(config.listen.host, config.listen.port);
-    const tlsAddress = tlsServer && config.tls ? await tlsServer.listen(config.listen.host, config.tls.port) : undefined;
+    const tlsAddress = tlsServer && config.tls ? await tlsServer.listen(config.tls.host, config.tls.port) : undefined;
     return { proxy: proxyAddress, ...(tlsAddress ? { tls: tlsAddress } : {}), audit, close };
   } catch (error) {
     await close();

@@ -1,15 +1,19 @@
 /**
- * Forwards one absolute-form HTTP request (`GET http://host:port/path`) to its
- * origin with node:http, streaming both bodies and dropping hop-by-hop
- * headers both ways. An upstream that cannot be reached gets the client a
- * 502. It does not check the allowlist or write the audit log: it reports
- * what was sent, and the proxy server records it.
+ * Forwards one absolute-form HTTP request (`GET http://host:port/path`) to the
+ * address admit-target.ts chose, with the target's name in the Host header,
+ * streaming both bodies. Both ways it drops hop-by-hop headers and re-frames
+ * the body (body-framing.ts); the upstream's reason phrase is not relayed
+ * (node writes the standard one). An upstream that cannot be reached, or that
+ * answers a status that is not a final one (200-599), gets the client a 502.
+ * It does not check the allowlist or write the audit log: it reports what was
+ * sent, and the proxy server records it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'node:http';
 import { pipeline } from 'node:stream';
-import { endToEndHeaders } from './hop-headers.js';
-import { sendReply, unreachableReply } from './replies.js';
+import { forwardedHeaders } from './body-framing.js';
+import type { Reply } from './replies.js';
+import { invalidStatusReply, sendReply, unreachableReply } from './replies.js';
 import type { HttpTarget } from './target.js';
 import { hostHeaderOf } from './target.js';
 
@@ -19,7 +23,11 @@ export interface Outcome {
   readonly reason?: string;
 }
 
-export function forwardHttp(req: IncomingMessage, res: ServerResponse, target: HttpTarget): Promise<Outcome> {
+export const CLIENT_LEFT: Outcome = { status: 0, reason: 'the client closed the connection before a response' };
+
+export function forwardHttp(req: IncomingMessage, res: ServerResponse, target: HttpTarget, address: string): Promise<Outcome> {
+  // The client may have left while the target was being resolved.
+  if (res.destroyed || req.socket.destroyed) return Promise.resolve(CLIENT_LEFT);
   return new Promise((resolve) => {
     let settled = false;
     const settle = (outcome: Outcome): void => {
@@ -28,27 +36,38 @@ export function forwardHttp(req: IncomingMessage, res: ServerResponse, target: H
       resolve(outcome);
     };
 
-    const headers = endToEndHeaders(req.rawHeaders);
-    headers['host'] = hostHeaderOf(target);
+    const headers = { ...forwardedHeaders(req), host: hostHeaderOf(target) };
     // agent: false: one connection per request, nothing pooled past a shutdown.
-    const upstream = request({ host: target.host, port: target.port, method: req.method, path: target.path, headers, agent: false });
+    const upstream = request({ host: address, port: target.port, method: req.method, path: target.path, headers, agent: false });
+
+    let answeredByProxy = false;
+    /** Answers the client with the proxy's own reply instead of the upstream's. */
+    const answer = (reply: Reply): void => {
+      answeredByProxy = true;
+      upstream.destroy();
+      sendReply(res, reply);
+      settle({ status: reply.status, reason: reply.reason });
+    };
 
     upstream.on('response', (upstreamRes) => {
-      const status = upstreamRes.statusCode ?? 502;
-      res.writeHead(status, upstreamRes.statusMessage, endToEndHeaders(upstreamRes.rawHeaders));
+      const status = upstreamRes.statusCode ?? 0;
+      if (status < 200 || status > 599) {
+        answer(invalidStatusReply(target, status));
+        return;
+      }
+      res.writeHead(status, forwardedHeaders(upstreamRes));
       settle({ status });
       // An upstream that breaks off mid-body destroys the client response too,
       // so the client sees a truncated message rather than a complete one.
       pipeline(upstreamRes, res, () => undefined);
     });
     upstream.on('error', (error) => {
+      if (answeredByProxy) return;
       if (res.headersSent || res.destroyed) {
         res.destroy();
         return;
       }
-      const reply = unreachableReply(target, error);
-      sendReply(res, reply);
-      settle({ status: reply.status, reason: reply.reason });
+      answer(unreachableReply(target, error));
     });
 
     // Legacy pipe, not pipeline: a failed upstream must not destroy the client
@@ -57,7 +76,7 @@ export function forwardHttp(req: IncomingMessage, res: ServerResponse, target: H
     req.on('error', () => upstream.destroy());
     res.on('close', () => {
       if (!res.writableFinished) upstream.destroy();
-      settle({ status: 0, reason: 'the client closed the connection before a response' });
+      settle(CLIENT_LEFT);
     });
   });
 }

@@ -33,12 +33,20 @@ export function endToEndHeaders(rawHeaders: readonly string[]): OutgoingHttpHead
 /** Header names listed in the message's Connection headers. */
 function connectionTokens(rawHeaders: readonly string[]): Set<string> {
   const tokens = new Set<string>();
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    if ((rawHeaders[i] ?? '').toLowerCase() !== 'connection') continue;
-    for (const token of (rawHeaders[i + 1] ?? '').split(',')) {
+  for (const value of headerValues(rawHeaders, 'connection')) {
+    for (const token of value.split(',')) {
       const name = token.trim().toLowerCase();
       if (name) tokens.add(name);
     }
   }
   return tokens;
+}
+
+/** Every value of the header `name` (lower case) in `rawHeaders`, in order. */
+export function headerValues(rawHeaders: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if ((rawHeaders[i] ?? '').toLowerCase() === name) values.push(rawHeaders[i + 1] ?? '');
+  }
+  return values;
 }

@@ -4,13 +4,26 @@
  * Prints one line to stderr once listening, exits 0 on SIGTERM or SIGINT after
  * closing its servers and audit log, and exits 2 with a one-paragraph message
  * (no stack trace) when the config, the TLS files or the audit log are bad.
- * Everything else lives in daemon.ts and the modules it uses.
+ * An exception or rejection no code handled is reported on one stderr line
+ * and the daemon keeps serving: it is PID 1 of the bundle, and the agent must
+ * not be able to stop it. Everything else lives in daemon.ts and the modules
+ * it uses; this is the only module that touches `process`.
  */
 import { EgressConfigError, loadConfig } from './config.js';
 import { startEgress } from './daemon.js';
 import { AuditLogError } from './audit-log.js';
 import { ListenError } from './listen.js';
 import { TlsFilesError } from './tls-health.js';
+
+process.on('uncaughtException', (error) => reportUnhandled('uncaught exception', error));
+process.on('unhandledRejection', (reason) => reportUnhandled('unhandled rejection', reason));
+
+/** One line: the error and where it was thrown, when known. */
+function reportUnhandled(kind: string, error: unknown): void {
+  const where = error instanceof Error ? error.stack?.split('\n')[1]?.trim() : undefined;
+  const text = `${String(error)}${where ? ` (${where})` : ''}`.replace(/\s+/g, ' ');
+  process.stderr.write(`bot-bottle egress: ${kind}, still serving: ${text}\n`);
+}
 
 const USAGE = 'usage: node main.js <config.json>   (or set EGRESS_CONFIG to the config path)';
 

@@ -1,11 +1,13 @@
 /**
  * The proxy's own answers (403, 400, 502): their status, one-line plain-text
  * body and audit reason, and how each is sent, either on an HTTP response or
- * written raw on a CONNECT socket. It does not decide which answer applies.
+ * written raw on a CONNECT socket. Each body says what to do about it where
+ * the agent can do something. It does not decide which answer applies.
  */
 import type { ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { AddressRefusal } from './address-policy.js';
 import type { Target } from './target.js';
 import { authorityOf } from './target.js';
 
@@ -24,6 +26,18 @@ export function deniedReply(target: Target): Reply {
   return { status: 403, text, reason: 'not on the allowlist' };
 }
 
+const REFUSED_KINDS: Record<AddressRefusal, string> = {
+  private: 'a private address',
+  denied: "an address on this bottle's deny list",
+};
+
+/** The target passed the allowlist by name, but every address it resolves to is refused. */
+export function addressRefusedReply(target: Target, address: string, refusal: AddressRefusal): Reply {
+  const reason = `resolves to ${address}, ${REFUSED_KINDS[refusal]}`;
+  const advice = 'name that address (or a CIDR block containing it) in an allow rule to reach it';
+  return { status: 403, text: `${PREFIX} ${authorityOf(target)} ${reason}; ${advice}`, reason };
+}
+
 export function malformedReply(reason: string): Reply {
   return { status: 400, text: `${PREFIX} ${reason}`, reason };
 }
@@ -31,6 +45,12 @@ export function malformedReply(reason: string): Reply {
 export function unreachableReply(target: Target, error: Error): Reply {
   const reason = oneLine(error.message || (error as Error & { code?: string }).code || 'connection failed');
   return { status: 502, text: `${PREFIX} cannot reach ${authorityOf(target)}: ${reason}`, reason };
+}
+
+/** The upstream answered with a status that cannot be relayed as a final answer (not 200-599). */
+export function invalidStatusReply(target: Target, status: number): Reply {
+  const reason = `upstream answered an invalid status ${status}`;
+  return { status: 502, text: `${PREFIX} ${authorityOf(target)}: ${reason}; only final statuses 200-599 are relayed`, reason };
 }
 
 const LINGER_MS = 10_000;

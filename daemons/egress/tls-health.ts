@@ -32,7 +32,7 @@ export class TlsFilesError extends Error {
 }
 
 /** Reads `tls.cert` and `tls.key`; an error names the field and the path. */
-export async function loadTlsFiles(tls: TlsConfig): Promise<TlsFiles> {
+export async function loadTlsFiles(tls: Pick<TlsConfig, 'cert' | 'key'>): Promise<TlsFiles> {
   const read = async (field: 'cert' | 'key'): Promise<Buffer> => {
     try {
       return await readFile(tls[field]);

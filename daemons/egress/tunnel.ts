@@ -1,5 +1,6 @@
 /**
- * A CONNECT tunnel: opens a TCP connection to the target, answers
+ * A CONNECT tunnel: opens a TCP connection to the address admit-target.ts
+ * chose for the target (an IP literal: nothing is looked up again), answers
  * `200 Connection Established`, then copies bytes both ways. An end from one
  * side half-closes the other; an error or an abrupt close on either side
  * destroys both. A target that cannot be reached gets the client a 502. It
@@ -9,6 +10,7 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Outcome } from './forward.js';
+import { CLIENT_LEFT } from './forward.js';
 import { unreachableReply, writeRawReply } from './replies.js';
 import type { Target } from './target.js';
 
@@ -18,15 +20,17 @@ const ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n';
  * `client` is the socket of the CONNECT request, `head` what the client sent
  * after its request head. Resolves once the tunnel is up or has failed.
  */
-export function openTunnel(client: Socket, head: Buffer, target: Target): Promise<Outcome> {
+export function openTunnel(client: Socket, head: Buffer, target: Target, address: string): Promise<Outcome> {
+  // The client may have left while the target was being resolved.
+  if (client.destroyed) return Promise.resolve(CLIENT_LEFT);
   return new Promise((resolve) => {
     let established = false;
-    const upstream = connect({ host: target.host, port: target.port, allowHalfOpen: true });
+    const upstream = connect({ host: address, port: target.port, allowHalfOpen: true });
 
     const clientGone = (): void => {
       if (established) return;
       upstream.destroy();
-      resolve({ status: 0, reason: 'the client closed the connection before the tunnel was up' });
+      resolve(CLIENT_LEFT);
     };
     client.on('error', clientGone);
     client.on('close', clientGone);

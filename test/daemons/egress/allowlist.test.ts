@@ -69,4 +69,27 @@ describe('isAllowed', () => {
     expect(isAllowed(allow, 'a.test', 1)).toBe(true);
     expect(isAllowed(allow, 'a.test', 443)).toBe(false);
   });
+
+  it('matches an IP literal against CIDR blocks, IPv4 and IPv6, and never a name', () => {
+    const allow = [
+      { host: '10.0.0.0/8', port: 443 },
+      { host: 'fd00::/8', port: null },
+    ];
+    expect(isAllowed(allow, '10.1.2.3', 443)).toBe(true);
+    expect(isAllowed(allow, '10.1.2.3', 80)).toBe(false);
+    expect(isAllowed(allow, '11.0.0.1', 443)).toBe(false);
+    expect(isAllowed(allow, 'fd12:3456::1', 80)).toBe(true);
+    expect(isAllowed(allow, '[FD00::1]', 443)).toBe(true);
+    expect(isAllowed(allow, 'fe80::1', 443)).toBe(false);
+    expect(isAllowed(allow, '10.example.com', 443)).toBe(false);
+  });
+
+  it('judges IPv4-mapped IPv6 and numeric spellings as the IPv4 address they mean', () => {
+    const allow = [{ host: '127.0.0.1', port: 80 }, { host: '10.0.0.0/8', port: 80 }];
+    for (const host of ['::ffff:127.0.0.1', '[::ffff:7f00:1]', '127.1', '2130706433', '0x7f.0.0.1', '::ffff:10.9.9.9', '10.1']) {
+      expect(isAllowed(allow, host, 80), host).toBe(true);
+    }
+    expect(isAllowed(allow, '::1', 80)).toBe(false);
+    expect(isAllowed(allow, '127.0.0.2', 80)).toBe(false);
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuditLogError, openAuditLog } from '../../../daemons/egress/audit-log.js';
@@ -51,5 +51,30 @@ describe('openAuditLog', () => {
     const isDir = join(dir, 'a-dir');
     await mkdir(isDir);
     await expect(openAuditLog(isDir)).rejects.toThrow(`Cannot open the audit log ${isDir}: EISDIR`);
+  });
+
+  it('cuts long strings, so a 16 KB malformed target makes a line well under 1 KB', async () => {
+    const path = join(await tempDir(), 'egress.jsonl');
+    const log = await openAuditLog(path);
+    const target = 'x'.repeat(16 * 1024);
+    log.record({ method: 'GET', host: target, port: null, decision: 'deny', status: 400, reason: `malformed request target ${JSON.stringify(target)}; expected an absolute http:// URL` });
+    await log.close();
+    const text = await readFile(path, 'utf8');
+    expect(Buffer.byteLength(text)).toBeLessThan(700);
+    const [entry] = (await lines(path)) as { host: string; reason: string }[];
+    expect(entry?.host).toBe(`${'x'.repeat(255)}…(${16 * 1024 - 255} more characters)`);
+    expect(entry?.reason).toMatch(/^malformed request target "x+…\(\d+ more characters\)$/);
+    expect(entry?.reason.startsWith(`malformed request target "${'x'.repeat(174)}…`)).toBe(true);
+  });
+
+  it('rotates at audit.maxBytes, keeping audit.keep old files', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'egress.jsonl');
+    const log = await openAuditLog(path, { rotation: { maxBytes: 2048, keep: 1 } });
+    for (let i = 0; i < 1000; i++) log.record({ method: 'CONNECT', host: `h${i}.test`, port: i, decision: 'deny', status: 403, reason: 'not on the allowlist' });
+    await log.close();
+    expect((await readdir(dir)).sort()).toEqual(['egress.jsonl', 'egress.jsonl.1']);
+    for (const file of [path, `${path}.1`]) expect((await stat(file)).size).toBeLessThanOrEqual(2048);
+    expect(((await lines(path)) as { port: number }[]).at(-1)?.port).toBe(999);
   });
 });

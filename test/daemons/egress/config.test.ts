@@ -4,15 +4,24 @@ import { describe, expect, it } from 'vitest';
 import { EgressConfigError, loadConfig, parseConfig } from '../../../daemons/egress/config.js';
 import { tempDir } from '../../state/temp-dir.js';
 
+/** The example of config.ts's doc comment, every field given. */
 const VALID = {
   listen: { host: '0.0.0.0', port: 3128 },
   allow: [
     { host: 'api.example.com', port: 443 },
     { host: '*.npmjs.org', port: null },
+    { host: '10.0.0.0/8', port: 443 },
+    { host: '127.0.0.1', port: 3129 },
   ],
+  hosts: { 'ca-probe.bottle.internal': '127.0.0.1' },
+  deny: ['10.213.0.0/16'],
   auditLog: '/var/log/bot-bottle/egress.jsonl',
-  tls: { port: 3129, cert: '/etc/bot-bottle/tls/server.crt', key: '/etc/bot-bottle/tls/server.key' },
+  audit: { maxBytes: 67108864, keep: 2 },
+  limits: { maxConnections: 256, idleTimeoutMs: 300000 },
+  tls: { host: '127.0.0.1', port: 3129, cert: '/etc/bot-bottle/tls/server.crt', key: '/etc/bot-bottle/tls/server.key' },
 };
+
+const MINIMAL = { listen: VALID.listen, allow: [], auditLog: VALID.auditLog };
 
 /** The problems parseConfig reports for `value`; fails the test if it does not throw an EgressConfigError. */
 function problemsOf(value: unknown): readonly string[] {
@@ -29,24 +38,97 @@ function problemsOf(value: unknown): readonly string[] {
 }
 
 describe('parseConfig', () => {
-  it('accepts the documented example as it is, tls included', () => {
+  it('accepts the documented example as it is, every section included', () => {
     expect(parseConfig(VALID)).toEqual(VALID);
   });
 
-  it('leaves tls out when it is not given, and accepts an empty allowlist', () => {
-    const { tls: _tls, ...rest } = VALID;
-    const config = parseConfig({ ...rest, allow: [] });
-    expect(config.tls).toBeUndefined();
+  it('fills in the defaults of the optional sections, and leaves tls out when it is not given', () => {
+    const config = parseConfig(MINIMAL);
+    expect(config).toEqual({
+      ...MINIMAL,
+      hosts: {},
+      deny: [],
+      audit: { maxBytes: 64 * 1024 * 1024, keep: 2 },
+      limits: { maxConnections: 256, idleTimeoutMs: 300_000 },
+    });
     expect('tls' in config).toBe(false);
-    expect(config.allow).toEqual([]);
   });
 
-  it('normalises allow hosts: lower case, no brackets, no trailing dot', () => {
-    const config = parseConfig({ ...VALID, allow: [{ host: 'API.Example.com.', port: 443 }, { host: '[::1]', port: 80 }, { host: '*.NPMJS.org', port: null }] });
+  it('fills in each field of a section on its own, and tls.host', () => {
+    const config = parseConfig({
+      ...MINIMAL,
+      audit: { keep: 0 },
+      limits: { idleTimeoutMs: 200 },
+      tls: { port: 3129, cert: 'c', key: 'k' },
+    });
+    expect(config.audit).toEqual({ maxBytes: 64 * 1024 * 1024, keep: 0 });
+    expect(config.limits).toEqual({ maxConnections: 256, idleTimeoutMs: 200 });
+    expect(config.tls).toEqual({ host: '127.0.0.1', port: 3129, cert: 'c', key: 'k' });
+  });
+
+  it('normalises allow hosts: lower case, no brackets, no trailing dot, IPs and blocks canonical', () => {
+    const config = parseConfig({
+      ...VALID,
+      allow: [
+        { host: 'API.Example.com.', port: 443 },
+        { host: '[::1]', port: 80 },
+        { host: '*.NPMJS.org.', port: null },
+        { host: '[::FFFF:127.0.0.1]', port: 1 },
+        { host: '127.1', port: 2 },
+        { host: 'FD00:0::/8', port: 3 },
+        { host: '::ffff:10.0.0.0/104', port: 4 },
+      ],
+    });
     expect(config.allow).toEqual([
       { host: 'api.example.com', port: 443 },
       { host: '::1', port: 80 },
       { host: '*.npmjs.org', port: null },
+      { host: '127.0.0.1', port: 1 },
+      { host: '127.0.0.1', port: 2 },
+      { host: 'fd00::/8', port: 3 },
+      { host: '10.0.0.0/8', port: 4 },
+    ]);
+  });
+
+  it('normalises hosts keys and addresses, and deny blocks', () => {
+    const config = parseConfig({ ...MINIMAL, hosts: { 'Probe.Internal.': ' ::FFFF:7f00:1 ' }, deny: ['FD00::0/8', '203.0.113.0/24'] });
+    expect(config.hosts).toEqual({ 'probe.internal': '127.0.0.1' });
+    expect(config.deny).toEqual(['fd00::/8', '203.0.113.0/24']);
+  });
+
+  it('names bad CIDR blocks, hosts entries and limits, all at once', () => {
+    expect(
+      problemsOf({
+        ...MINIMAL,
+        allow: [{ host: '10.0.0.0/33', port: 443 }, { host: 'fd00::/129', port: 443 }, { host: 'a.test/8', port: 443 }],
+        hosts: { 'a b': '127.0.0.1', 'ok.test': 'localhost', '10.0.0.1': '10.0.0.2' },
+        deny: ['10.0.0.0', 7],
+        audit: { maxBytes: 10, keep: -1 },
+        limits: { maxConnections: 0, idleTimeoutMs: 1.5, idle: 1 },
+      }),
+    ).toEqual([
+      '`allow[0].host`: expected a CIDR block such as 10.0.0.0/8 or fd00::/8 (prefix length at most 32 for IPv4, 128 for IPv6), got "10.0.0.0/33" (string).',
+      '`allow[1].host`: expected a CIDR block such as 10.0.0.0/8 or fd00::/8 (prefix length at most 32 for IPv4, 128 for IPv6), got "fd00::/129" (string).',
+      '`allow[2].host`: expected a CIDR block such as 10.0.0.0/8 or fd00::/8 (prefix length at most 32 for IPv4, 128 for IPv6), got "a.test/8" (string).',
+      '`hosts["a b"] (the key)`: expected a host name, got "a b" (string).',
+      '`hosts["ok.test"]`: expected an IP literal, got "localhost" (string).',
+      '`hosts["10.0.0.1"] (the key)`: expected a host name, got "10.0.0.1" (string).',
+      '`deny[0]`: expected a CIDR block such as 10.0.0.0/8 or fd00::/8 (prefix length at most 32 for IPv4, 128 for IPv6), got "10.0.0.0" (string).',
+      '`deny[1]`: expected a CIDR block such as 10.0.0.0/8 or fd00::/8 (prefix length at most 32 for IPv4, 128 for IPv6), got 7 (number).',
+      '`audit.maxBytes`: expected an integer from 1024 to 9007199254740991, got 10 (number).',
+      '`audit.keep`: expected an integer from 0 to 100, got -1 (number).',
+      '`limits.idle`: unknown field; valid fields are maxConnections, idleTimeoutMs.',
+      '`limits.maxConnections`: expected an integer from 1 to 100000, got 0 (number).',
+      '`limits.idleTimeoutMs`: expected an integer from 100 to 2147483647, got 1.5 (number).',
+    ]);
+  });
+
+  it('reads null as a value, not as a field left out', () => {
+    expect(problemsOf({ ...MINIMAL, hosts: null, deny: null, audit: { keep: null }, tls: { host: null, port: 1, cert: 'c', key: 'k' } })).toEqual([
+      '`hosts`: expected an object, got null.',
+      '`deny`: expected an array of CIDR blocks, got null.',
+      '`audit.keep`: expected an integer from 0 to 100, got null.',
+      '`tls.host`: expected a non-empty string, got null.',
     ]);
   });
 
@@ -59,7 +141,7 @@ describe('parseConfig', () => {
     expect(problems).toEqual([
       '`listen.host`: expected a non-empty string, got "" (string).',
       '`listen.port`: expected an integer from 0 to 65535, got 70000 (number).',
-      '`allow[1].host`: expected a host name, an IP literal or *.domain, got "a.*.test" (string).',
+      '`allow[1].host`: expected a host name, an IP literal, a CIDR block (10.0.0.0/8) or *.domain, got "a.*.test" (string).',
       '`allow[1].port`: expected an integer from 1 to 65535 or null (80 and 443), got "443" (string).',
       '`auditLog`: expected a non-empty string, got nothing (the field is missing).',
       '`tls.cert`: expected a non-empty string, got 42 (number).',
@@ -75,15 +157,15 @@ describe('parseConfig', () => {
 
   it('rejects a wildcard over an IP, a bare *, and port 0 in a rule', () => {
     expect(problemsOf({ ...VALID, allow: [{ host: '*.127.0.0.1', port: 1 }, { host: '*', port: 1 }, { host: 'a.test', port: 0 }] })).toEqual([
-      '`allow[0].host`: expected a host name, an IP literal or *.domain, got "*.127.0.0.1" (string).',
-      '`allow[1].host`: expected a host name, an IP literal or *.domain, got "*" (string).',
+      '`allow[0].host`: expected a host name, an IP literal, a CIDR block (10.0.0.0/8) or *.domain, got "*.127.0.0.1" (string).',
+      '`allow[1].host`: expected a host name, an IP literal, a CIDR block (10.0.0.0/8) or *.domain, got "*" (string).',
       '`allow[2].port`: expected an integer from 1 to 65535 or null (80 and 443), got 0 (number).',
     ]);
   });
 
   it('names unknown fields and lists the valid ones, so a typo does not pass silently', () => {
     expect(problemsOf({ ...VALID, alow: [], listen: { host: 'h', port: 1, hots: 'x' } })).toEqual([
-      '`alow`: unknown field; valid fields are listen, allow, auditLog, tls.',
+      '`alow`: unknown field; valid fields are listen, allow, hosts, deny, auditLog, audit, limits, tls.',
       '`listen.hots`: unknown field; valid fields are host, port.',
     ]);
   });

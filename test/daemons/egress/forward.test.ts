@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { viaProxy } from './proxy-clients.js';
 import { startProxy } from './start-proxy.js';
-import { closedPort, startHttpUpstream } from './upstreams.js';
+import { closedPort, startEchoServer, startHttpUpstream } from './upstreams.js';
 
 const LOCAL = '127.0.0.1';
 
@@ -99,6 +99,31 @@ describe('absolute-form requests', () => {
     });
     const { port } = await startProxy([{ host: LOCAL, port: upstream.port }]);
     await expect(viaProxy(port, { url: `http://${LOCAL}:${upstream.port}/` })).rejects.toThrow();
+    expect((await viaProxy(port, { url: '/health' })).status).toBe(200);
+  });
+
+  it.each(['000 X', '099 X', '101 Switching Protocols', '999 X'])(
+    'answers 502 to an upstream status that is not final (HTTP/1.1 %s), and keeps serving',
+    async (statusLine) => {
+      const bad = await startEchoServer((socket) => socket.once('data', () => socket.end(`HTTP/1.1 ${statusLine}\r\nContent-Length: 0\r\n\r\n`)));
+      const good = await startHttpUpstream((_req, res) => res.end('still here'));
+      const { port, stop } = await startProxy([{ host: LOCAL, port: bad.port }, { host: LOCAL, port: good.port }]);
+      const status = Number(statusLine.slice(0, 3));
+      const response = await viaProxy(port, { url: `http://${LOCAL}:${bad.port}/` });
+      expect(response.status).toBe(502);
+      expect(response.body).toBe(`bot-bottle egress: ${LOCAL}:${bad.port}: upstream answered an invalid status ${status}; only final statuses 200-599 are relayed`);
+      expect(await viaProxy(port, { url: `http://${LOCAL}:${good.port}/` })).toMatchObject({ status: 200, body: 'still here' });
+      expect(await stop()).toEqual([
+        expect.objectContaining({ port: bad.port, decision: 'allow', status: 502, reason: `upstream answered an invalid status ${status}` }),
+        expect.objectContaining({ port: good.port, decision: 'allow', status: 200 }),
+      ]);
+    },
+  );
+
+  it("relays the status but not the upstream's reason phrase, which node would refuse to write", async () => {
+    const odd = await startEchoServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 200 O\x01K\r\nContent-Length: 2\r\n\r\nok')));
+    const { port } = await startProxy([{ host: LOCAL, port: odd.port }]);
+    expect(await viaProxy(port, { url: `http://${LOCAL}:${odd.port}/` })).toMatchObject({ status: 200, body: 'ok' });
     expect((await viaProxy(port, { url: '/health' })).status).toBe(200);
   });
 });

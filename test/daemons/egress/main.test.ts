@@ -1,8 +1,8 @@
 /**
  * The daemon's entry point as a real child process, run the way the bundle
  * runs it (from TypeScript here, through tsx): the listening line on stderr,
- * the health endpoints, a clean exit on SIGTERM and SIGINT, and exit 2 on a
- * bad config.
+ * the health endpoints, a clean exit on SIGTERM and SIGINT, exit 2 on a bad
+ * config, and surviving an error no code handled.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,24 +18,33 @@ import { tempDir } from '../../state/temp-dir.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = 'daemons/egress/main.ts';
+const FAIL_ON_SIGNAL = './test/daemons/egress/fixtures/fail-on-signal.ts';
 
-function startMain(args: readonly string[], env: Record<string, string> = {}): ResultPromise<{ reject: false }> {
-  const child = execa('node', ['--import', 'tsx', MAIN, ...args], { cwd: REPO, env, reject: false });
+function startMain(args: readonly string[], env: Record<string, string> = {}, preload: readonly string[] = []): ResultPromise<{ reject: false }> {
+  const imports = ['tsx', ...preload].flatMap((module) => ['--import', module]);
+  const child = execa('node', [...imports, MAIN, ...args], { cwd: REPO, env, reject: false });
   onTestFinished(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
   return child;
 }
 
-/** The first stderr line that says the daemon is listening; fails if the process ends first. */
-async function listeningLine(child: ResultPromise<{ reject: false }>): Promise<string> {
-  const lines = createInterface({ input: child.stderr! });
+/** Reads the child's stderr line by line: each call resolves with the next line that contains `text`. */
+function stderrLines(child: ResultPromise<{ reject: false }>): (text: string) => Promise<string> {
+  const lines = createInterface({ input: child.stderr! })[Symbol.asyncIterator]();
   const seen: string[] = [];
-  for await (const line of lines) {
-    seen.push(line);
-    if (line.includes('listening on')) return line;
-  }
-  throw new Error(`the daemon ended without listening; stderr: ${seen.join('\n')}`);
+  return async (text) => {
+    for (let next = await lines.next(); !next.done; next = await lines.next()) {
+      seen.push(next.value);
+      if (next.value.includes(text)) return next.value;
+    }
+    throw new Error(`the daemon ended before writing "${text}"; stderr: ${seen.join('\n')}`);
+  };
+}
+
+/** The first stderr line that says the daemon is listening; fails if the process ends first. */
+function listeningLine(child: ResultPromise<{ reject: false }>): Promise<string> {
+  return stderrLines(child)('listening on');
 }
 
 async function writeConfig(config: object): Promise<string> {
@@ -102,5 +111,21 @@ describe('main.ts', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('no config file given');
     expect(result.stderr).toContain('EGRESS_CONFIG');
+  });
+
+  it('reports an uncaught exception and an unhandled rejection on one line each, and keeps serving', async () => {
+    const configPath = await writeConfig({ listen: { host: '127.0.0.1', port: 0 }, allow: [], auditLog: join(await tempDir(), 'egress.jsonl') });
+    const child = startMain([configPath], {}, [FAIL_ON_SIGNAL]);
+    const nextLine = stderrLines(child);
+    const port = Number(/127\.0\.0\.1:(\d+)/.exec(await nextLine('listening on'))?.[1]);
+    child.kill('SIGUSR2');
+    const reports = [await nextLine('still serving'), await nextLine('still serving')].sort();
+    expect(reports).toEqual([
+      expect.stringMatching(/^bot-bottle egress: uncaught exception, still serving: Error: fixture: an exception nobody catches \(at .*fail-on-signal\.ts:\d+:\d+\)?\)$/),
+      expect.stringMatching(/^bot-bottle egress: unhandled rejection, still serving: Error: fixture: a rejection nobody handles \(at .*fail-on-signal\.ts:\d+:\d+\)?\)$/),
+    ]);
+    expect((await viaProxy(port, { url: '/health' })).status).toBe(200);
+    child.kill('SIGTERM');
+    expect((await child).exitCode).toBe(0);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * Clients that talk to the proxy under test on 127.0.0.1: a raw CONNECT that
- * returns the response head and the live socket, and an absolute-form HTTP
- * request through node:http. They wait on socket events, never on time.
+ * returns the response head and the live socket, raw bytes that return what
+ * came back before the proxy closed, and an absolute-form HTTP request
+ * through node:http. They wait on socket events, never on time.
  */
 import { request } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export interface ConnectResponse {
   readonly status: number;
@@ -19,9 +21,9 @@ export interface ConnectResponse {
 }
 
 /** Sends `CONNECT authority` (with `early` bytes in the same write) and reads the response head. */
-export function sendConnect(proxyPort: number, authority: string, early = ''): Promise<ConnectResponse> {
+export function sendConnect(proxyPort: number, authority: string, early = '', proxyHost = '127.0.0.1'): Promise<ConnectResponse> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: proxyPort, allowHalfOpen: true });
+    const socket = connect({ host: proxyHost, port: proxyPort, allowHalfOpen: true });
     let buffered = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       buffered = Buffer.concat([buffered, chunk]);
@@ -41,13 +43,26 @@ export function sendConnect(proxyPort: number, authority: string, early = ''): P
 }
 
 /** Everything the socket yields until its peer ends it, after `rest`. */
-export function readToEnd(socket: Socket, rest: Buffer = Buffer.alloc(0)): Promise<string> {
+export function readToEnd(socket: Duplex, rest: Buffer = Buffer.alloc(0)): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [rest];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.once('end', () => resolve(Buffer.concat(chunks).toString()));
     socket.once('error', reject);
     socket.resume();
+  });
+}
+
+/** Sends `request` as it is and resolves with all the proxy sent back, once it has closed the connection. */
+export function sendRaw(proxyPort: number, request: string, proxyHost = '127.0.0.1'): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: proxyHost, port: proxyPort });
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // A reset is one way of closing: what arrived before it is the answer.
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString()));
+    socket.write(request);
   });
 }
 

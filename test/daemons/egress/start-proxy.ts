@@ -1,15 +1,17 @@
 /**
  * Starts the real proxy server on 127.0.0.1 port 0 with a real audit log in
  * a fresh temp dir (in a subdirectory that does not exist yet), and stops it
- * when the test ends. `stop` returns the audit log's lines, parsed.
+ * when the test ends. `stop` returns the audit log's lines, parsed. Options
+ * not given take the config's defaults; `lookup` replaces DNS.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { AllowRule } from '../../../daemons/egress/allowlist.js';
 import { openAuditLog } from '../../../daemons/egress/audit-log.js';
+import { DEFAULT_LIMITS } from '../../../daemons/egress/config.js';
 import { createProxyServer } from '../../../daemons/egress/proxy-server.js';
-import type { ProxyServer } from '../../../daemons/egress/proxy-server.js';
+import type { ProxyServer, ProxyServerOptions } from '../../../daemons/egress/proxy-server.js';
 import { tempDir } from '../../state/temp-dir.js';
 
 export interface AuditLine {
@@ -20,6 +22,7 @@ export interface AuditLine {
   decision: 'allow' | 'deny';
   status: number;
   reason?: string;
+  address?: string;
 }
 
 export interface StartedProxy {
@@ -29,10 +32,12 @@ export interface StartedProxy {
   stop(): Promise<AuditLine[]>;
 }
 
-export async function startProxy(allow: readonly AllowRule[]): Promise<StartedProxy> {
+export type ProxyExtras = Partial<Omit<ProxyServerOptions, 'allow' | 'audit'>>;
+
+export async function startProxy(allow: readonly AllowRule[], extras: ProxyExtras = {}): Promise<StartedProxy> {
   const auditPath = join(await tempDir(), 'log', 'egress.jsonl');
   const audit = await openAuditLog(auditPath);
-  const proxy = createProxyServer({ allow, audit });
+  const proxy = createProxyServer({ hosts: {}, deny: [], limits: DEFAULT_LIMITS, ...extras, allow, audit });
   const { port } = await proxy.listen('127.0.0.1', 0);
   const stop = async (): Promise<AuditLine[]> => {
     await proxy.close();

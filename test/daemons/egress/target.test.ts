@@ -8,6 +8,19 @@ describe('parseConnectTarget', () => {
     expect(parseConnectTarget('[::1]:443')).toEqual({ ok: true, target: { host: '::1', port: 443 } });
   });
 
+  it('reads IP literals in their canonical form, as a URL parser would', () => {
+    const hostOf = (authority: string) => {
+      const parsed = parseConnectTarget(authority);
+      return parsed.ok ? parsed.target.host : parsed.reason;
+    };
+    expect(hostOf('127.1:443')).toBe('127.0.0.1');
+    expect(hostOf('0x7f.1:443')).toBe('127.0.0.1');
+    expect(hostOf('2130706433:443')).toBe('127.0.0.1');
+    expect(hostOf('[::ffff:127.0.0.1]:443')).toBe('127.0.0.1');
+    expect(hostOf('[0:0::1]:443')).toBe('::1');
+    expect(hostOf('LOCALHOST.:443')).toBe('localhost');
+  });
+
   it('refuses what is not host:port, saying what it got', () => {
     for (const bad of [undefined, '', 'example.com', 'example.com:', ':443', 'example.com:0', 'example.com:65536', 'example.com:44a', 'a b:443', '::1:443', '[nothost]:443', 'user@host:443', 'http://example.com:443']) {
       const parsed = parseConnectTarget(bad);
@@ -22,6 +35,12 @@ describe('parseHttpTarget', () => {
     expect(parseHttpTarget('http://Example.com/a/b?c=1')).toEqual({ ok: true, target: { host: 'example.com', port: 80, path: '/a/b?c=1' } });
     expect(parseHttpTarget('http://127.0.0.1:8080')).toEqual({ ok: true, target: { host: '127.0.0.1', port: 8080, path: '/' } });
     expect(parseHttpTarget('http://[::1]:81/x')).toEqual({ ok: true, target: { host: '::1', port: 81, path: '/x' } });
+  });
+
+  it('reads the numeric and mapped spellings of an IP as the address they mean', () => {
+    for (const url of ['http://2130706433/', 'http://0x7f.1/', 'http://127.1/', 'http://[::ffff:127.0.0.1]/', 'http://[::ffff:7f00:1]/']) {
+      expect(parseHttpTarget(url), url).toEqual({ ok: true, target: { host: '127.0.0.1', port: 80, path: '/' } });
+    }
   });
 
   it('refuses other schemes and what is not a URL', () => {

@@ -18,7 +18,7 @@ describe('CONNECT', () => {
     expect(echo.connections()).toBe(1);
     const [line, ...more] = await stop();
     expect(more).toEqual([]);
-    expect(line).toEqual({ ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), method: 'CONNECT', host: LOCAL, port: echo.port, decision: 'allow', status: 200 });
+    expect(line).toEqual({ ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), method: 'CONNECT', host: LOCAL, port: echo.port, decision: 'allow', status: 200, address: LOCAL });
   });
 
   it('keeps the other direction open after one side ends (half-close)', async () => {
