@@ -20,6 +20,12 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Options of the commands that load the manifest: every common one, and --allow-outside. */
+export const MANIFEST_OPTIONS = {
+  ...COMMON_OPTIONS,
+  'allow-outside': { type: 'string', multiple: true },
+} as const;
+
 /** The streams a renderer writes to, from the CLI context. */
 export function reporterStreams(cli: CliContext) {
   return {

@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { loadManifest } from '../manifest/load.js';
 import { locateManifest } from '../manifest/locate.js';
 import { bottleSlugs, knownBottles, readPlan, type KnownBottle } from '../state/bottles.js';
-import { buildPlans, instancesOf, slugsOf, type PlannedBottle } from '../plan/build-plan.js';
+import { buildPlans, instancesOf, slugsOf, type BottleInstance, type PlannedBottle } from '../plan/build-plan.js';
 import { machineName } from '../plan/slug.js';
 import { resolveStateRoot } from '../state/root.js';
 import { dockerSubnets } from '../backends/docker/subnets.js';
@@ -20,6 +20,8 @@ import { UsageError } from './usage-error.js';
 export interface SessionOptions {
   file?: string;
   stateDir?: string;
+  /** Directories outside the project the manifest's paths may resolve into (--allow-outside), relative to cwd. */
+  allowOutside?: string[];
   /** Agent names; none means all. */
   agents: string[];
   /** Copies of each agent (--count). */
@@ -38,7 +40,11 @@ export interface Session {
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
-  const loaded = await loadManifest({ ...(options.file ? { file: options.file } : {}), cwd: options.cwd });
+  const loaded = await loadManifest({
+    ...(options.file ? { file: options.file } : {}),
+    cwd: options.cwd,
+    allowOutside: options.allowOutside ?? [],
+  });
   const known = Object.keys(loaded.manifest.agents);
   const agents = options.agents.length > 0 ? options.agents : known;
   for (const a of agents) {
@@ -46,6 +52,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   }
   const stateRoot = resolveStateRoot({ flag: options.stateDir, env: options.env, homedir: homedir(), cwd: options.cwd });
   const instances = instancesOf(agents, options.count);
+  refuseCopiesNamedAsAgents(instances, known, loaded.path);
   const slugs = slugsOf(loaded, instances);
   let subnetsInUse: string[] = [];
   const previous = previousSubnets(stateRoot, slugs);
@@ -70,6 +77,17 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   });
   const runEnv: RunEnv = { stateRoot, cacheDir: cacheDir(options.env), backend: backendFor };
   return { manifestPath: loaded.path, stateRoot, planned, runEnv };
+}
+
+/** A copy (`<agent>-<i>`) named as an agent of the manifest would be taken for that agent by every command that names it. */
+function refuseCopiesNamedAsAgents(instances: readonly BottleInstance[], known: readonly string[], manifestPath: string): void {
+  const clash = instances.find((i) => i.name !== i.agent && known.includes(i.name));
+  if (clash) {
+    throw new UsageError(
+      `--count would name a copy of agent "${clash.agent}" "${clash.name}", but ${manifestPath} has an agent "${clash.name}"; ` +
+        `rename one of the two agents, or bring "${clash.agent}" up without --count`,
+    );
+  }
 }
 
 function previousSubnets(stateRoot: string, slugs: string[]): Map<string, string> {

@@ -1,20 +1,25 @@
 /**
- * The schema of one bottle: the machine an agent runs in. It validates and
- * normalises values (memory in MiB, egress rules); it fills in no defaults,
- * normalize.ts does.
+ * The schema of one bottle: the machine an agent runs in and its limits. It
+ * validates and normalises values (sizes in MiB, egress rules); it fills in no
+ * defaults, normalize.ts does (they are only quoted here, for the JSON Schema).
  */
 import * as z from 'zod';
+import { DEFAULT_CPUS, DEFAULT_MEMORY_MIB, DEFAULT_PIDS } from './defaults.js';
 import { expected } from './describe.js';
 import { egressSchema } from './egress.js';
 import { envSchema } from './env.js';
 import { gitSchema } from './git.js';
 import { guestHomeSchema, guestUserSchema } from './guest.js';
-import { memorySchema } from './memory.js';
+import { optionalInt } from './int.js';
+import { MIB_PER_TIB, sizeSchema, type SizeBounds } from './size.js';
 
 export const BACKENDS = ['docker', 'smolvm'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 export const MAX_CPUS = 64;
+export const MEMORY_MIB: SizeBounds = { min: 128, max: MIB_PER_TIB };
+export const DISK_MIB: SizeBounds = { min: 1024, max: 64 * MIB_PER_TIB };
+export const PIDS = { min: 64, max: 1048576 } as const;
 
 const imageSchema = z
   .string()
@@ -32,8 +37,10 @@ export const bottleSchema = z.strictObject({
     .gt(0)
     .lte(MAX_CPUS)
     .optional()
-    .meta({ description: `CPUs of the machine, fractions allowed, at most ${MAX_CPUS}.` }),
-  memory: memorySchema.optional(),
+    .meta({ description: `CPUs of the machine, fractions allowed, at most ${MAX_CPUS}.`, default: DEFAULT_CPUS }),
+  memory: sizeSchema('Memory of the machine', MEMORY_MIB, DEFAULT_MEMORY_MIB).optional(),
+  pids: optionalInt(PIDS.min, PIDS.max, 'Processes the machine may run at once:', DEFAULT_PIDS),
+  disk: sizeSchema('Disk space the machine may use (no cap by default)', DISK_MIB).optional(),
   env: envSchema.optional(),
   guestHome: guestHomeSchema.optional(),
   user: guestUserSchema.optional(),

@@ -13,3 +13,22 @@ export const DEFAULT_USER = 'node';
 
 /** Where skills are looked up first, relative to the manifest's directory. */
 export const DEFAULT_SKILLS_DIR = 'skills';
+
+/** CPUs of the agent machine. */
+export const DEFAULT_CPUS = 2;
+
+/** Memory of the agent machine, MiB. */
+export const DEFAULT_MEMORY_MIB = 4096;
+
+/** Processes the agent machine may run at once. */
+export const DEFAULT_PIDS = 4096;
+
+/** The egress audit log is rotated past this size (MiB), keeping this many old files. */
+export const DEFAULT_AUDIT_MAX_MIB = 64;
+export const DEFAULT_AUDIT_KEEP = 2;
+
+/** Connections the egress proxy holds open at once for one bottle. */
+export const DEFAULT_MAX_CONNECTIONS = 256;
+
+/** Seconds an egress connection may sit idle before the proxy closes it. */
+export const DEFAULT_IDLE_TIMEOUT_S = 300;

@@ -1,15 +1,25 @@
 /**
- * `egress.allow` of a bottle: the hosts the agent may reach through the egress
- * proxy. Each entry is `host`, `host:port` or `*.domain[:port]`, normalised to
- * `{ host, port }` with the host in lower case and `port: null` meaning 80 and
- * 443. Repeated entries are kept once. It does not resolve names or enforce
- * anything; the egress daemon does.
+ * `egress` of a bottle: what the agent may reach through the egress proxy and
+ * how the proxy treats it. Each `allow` entry is a host, `*.domain`, an IPv4
+ * address or network, or an IPv6 one in brackets, with an optional port;
+ * it is normalised to `{ host, port }` (host in lower case, IPv6 without
+ * brackets, `port: null` meaning 80 and 443) and repeats are kept once. The
+ * audit log, connection cap and idle timeout are checked here and defaulted in
+ * normalize.ts. It resolves no names and enforces nothing; the egress daemon does.
  */
 import * as z from 'zod';
+import { DEFAULT_AUDIT_KEEP, DEFAULT_AUDIT_MAX_MIB, DEFAULT_IDLE_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS } from './defaults.js';
 import { quote } from './describe.js';
+import { optionalInt } from './int.js';
+import { looksLikeIpv4, parseIpv4, parseIpv6, type AddressResult } from './ip.js';
+import { MIB_PER_TIB, sizeSchema } from './size.js';
 
 export interface EgressRule {
-  /** Lower-case hostname, `*.domain` (any subdomain of domain, not domain itself) or an IPv4 address. */
+  /**
+   * Lower-case hostname, `*.domain` (any subdomain of domain, not domain
+   * itself), an IPv4 address or network (`10.0.0.0/8`), or a canonical IPv6
+   * address or network (`fd00::1`, `fd00::/8`).
+   */
   host: string;
   /** 1-65535, or null for the web ports 80 and 443. */
   port: number | null;
@@ -18,50 +28,70 @@ export interface EgressRule {
 export type EgressResult = { ok: true; rule: EgressRule } | { ok: false; problem: string };
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const OCTET = /^(?:0|[1-9]\d{0,2})$/;
-const FORMS = 'host, host:port or *.domain[:port] (e.g. "api.github.com", "*.npmjs.org:443")';
+const FORMS =
+  'host[:port], *.domain[:port], IPv4[/prefix][:port] or [IPv6[/prefix]][:port] ' +
+  '(e.g. "api.github.com", "*.npmjs.org:443", "10.0.0.0/8", "[fd00::1]:443")';
+const NO_PATH = 'write the host alone, without a path, user or spaces';
+
+type HostPort = { ok: true; host: string; port: number | null; bracketed: boolean } | { ok: false; problem: string };
+
+/** `host[:port]` or `[address][:port]` taken apart; the port checked. */
+function splitHostPort(text: string): HostPort {
+  let host = text;
+  let portText: string | undefined;
+  const bracketed = text.startsWith('[');
+  if (bracketed) {
+    const close = text.indexOf(']');
+    const rest = close === -1 ? '?' : text.slice(close + 1);
+    if (rest !== '' && !rest.startsWith(':')) {
+      return { ok: false, problem: 'write an IPv6 address or network as "[address]" or "[address]:port"' };
+    }
+    host = text.slice(1, close);
+    portText = rest === '' ? undefined : rest.slice(1);
+  } else if (text.includes(':')) {
+    const colon = text.lastIndexOf(':');
+    host = text.slice(0, colon);
+    if (host.includes(':')) return { ok: false, problem: 'put an IPv6 address in brackets, e.g. "[fd00::1]" or "[fd00::1]:443"' };
+    portText = text.slice(colon + 1);
+  }
+  if (portText === undefined) return { ok: true, host, port: null, bracketed };
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 1 && port <= 65535)) return { ok: false, problem: `the port must be a number from 1 to 65535, got ${quote(portText)}` };
+  return { ok: true, host, port, bracketed };
+}
+
+/** What is wrong with a hostname (without `*.`), or undefined. */
+function hostnameProblem(domain: string): string | undefined {
+  if (domain.includes('*')) return '"*" is allowed only as a leading "*." (e.g. "*.example.com")';
+  if (domain === '') return 'the host is empty';
+  if (domain.endsWith('.')) return 'drop the trailing "."';
+  if (domain.includes('/')) return NO_PATH;
+  if (domain.length > 253) return 'a hostname has at most 253 characters';
+  const bad = domain.split('.').find((label) => !LABEL.test(label));
+  if (bad === undefined) return undefined;
+  return `${quote(bad)} is not a valid hostname label (letters, digits and "-", not at either end, 1-63 characters)`;
+}
 
 /** The rule an entry stands for, or what is wrong with it. */
 export function parseEgressEntry(entry: string): EgressResult {
-  const problem = (why: string): EgressResult => ({
-    ok: false,
-    problem: `expected ${FORMS}, got ${quote(entry)}: ${why}`,
-  });
+  const problem = (why: string): EgressResult => ({ ok: false, problem: `expected ${FORMS}, got ${quote(entry)}: ${why}` });
   const text = entry.trim().toLowerCase();
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(text)) return problem('write the host alone, without a scheme such as "https://"');
-  if (/[/\s@?#]/.test(text)) return problem('write the host alone, without a path, user or spaces');
+  if (/[\s@?#]/.test(text)) return problem(NO_PATH);
 
-  const colon = text.lastIndexOf(':');
-  const hostPart = colon === -1 ? text : text.slice(0, colon);
-  let port: number | null = null;
-  if (colon !== -1) {
-    if (hostPart.includes(':')) return problem('IPv6 addresses are not supported; use a hostname');
-    const portText = text.slice(colon + 1);
-    port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
-    if (!(port >= 1 && port <= 65535)) return problem(`the port must be a number from 1 to 65535, got ${quote(portText)}`);
-  }
+  const wildcard = text.startsWith('*.');
+  const split = splitHostPort(wildcard ? text.slice(2) : text);
+  if (!split.ok) return problem(split.problem);
+  const { host, port, bracketed } = split;
 
-  const wildcard = hostPart.startsWith('*.');
-  const domain = wildcard ? hostPart.slice(2) : hostPart;
-  if (domain.includes('*')) return problem('"*" is allowed only as a leading "*." (e.g. "*.example.com")');
-  if (domain === '') return problem('the host is empty');
-  if (domain.endsWith('.')) return problem('drop the trailing "."');
-  if (domain.length > 253) return problem('a hostname has at most 253 characters');
-
-  const labels = domain.split('.');
-  if (/^\d+$/.test(labels[labels.length - 1] ?? '')) {
+  const address: AddressResult | undefined = bracketed ? parseIpv6(host) : looksLikeIpv4(host) ? parseIpv4(host) : undefined;
+  if (address !== undefined) {
     if (wildcard) return problem('"*." applies to domain names, not to IP addresses');
-    const ipv4 = labels.length === 4 && labels.every((octet) => OCTET.test(octet) && Number(octet) <= 255);
-    if (!ipv4) return problem('it looks like an IPv4 address but is not one (four numbers 0-255, e.g. "10.0.0.1")');
-  } else {
-    const bad = labels.find((label) => !LABEL.test(label));
-    if (bad !== undefined) {
-      return problem(
-        `${quote(bad)} is not a valid hostname label (letters, digits and "-", not at either end, 1-63 characters)`,
-      );
-    }
+    return address.ok ? { ok: true, rule: { host: address.host, port } } : problem(address.problem);
   }
-  return { ok: true, rule: { host: hostPart, port } };
+  const why = hostnameProblem(host);
+  if (why !== undefined) return problem(why);
+  return { ok: true, rule: { host: wildcard ? `*.${host}` : host, port } };
 }
 
 const entrySchema = z.string().transform((entry, ctx) => {
@@ -75,18 +105,29 @@ const entrySchema = z.string().transform((entry, ctx) => {
 function dedupe(rules: EgressRule[]): EgressRule[] {
   const seen = new Set<string>();
   return rules.filter((rule) => {
-    const key = `${rule.host}:${rule.port ?? ''}`;
+    const key = `${rule.host} ${rule.port ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
 
+const auditSchema = z
+  .strictObject({
+    maxSize: sizeSchema('Size past which the log is rotated', { min: 1, max: MIB_PER_TIB }, DEFAULT_AUDIT_MAX_MIB).optional(),
+    keep: optionalInt(0, 10, 'Rotated logs kept:', DEFAULT_AUDIT_KEEP),
+  })
+  .meta({ description: 'The audit log of egress decisions (egress.jsonl): when it is rotated, how many old ones are kept.' });
+
 export const egressSchema = z
   .strictObject({
     allow: z
       .array(entrySchema)
       .transform(dedupe)
-      .meta({ description: `Hosts the agent may reach: ${FORMS}; without a port, 80 and 443.` }),
+      .optional()
+      .meta({ description: `What the agent may reach: ${FORMS}; without a port, 80 and 443. None by default.` }),
+    audit: auditSchema.optional(),
+    maxConnections: optionalInt(1, 65536, 'Connections the egress proxy holds open at once for the bottle:', DEFAULT_MAX_CONNECTIONS),
+    idleTimeout: optionalInt(1, 86400, 'Seconds a connection may sit idle before the egress proxy closes it:', DEFAULT_IDLE_TIMEOUT_S),
   })
   .meta({ description: 'Outbound traffic; everything not allowed here is refused.' });

@@ -3,14 +3,15 @@
  * Every failure is a ManifestError; nothing is printed.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ManifestError } from './errors.js';
 import { locateManifest, type LocateOptions } from './locate.js';
-import { parseManifest } from './parse.js';
+import { parseManifest, type ParseOptions } from './parse.js';
 import { parseManifestText } from './parse-text.js';
 import type { LoadedManifest } from './types.js';
 
-export type LoadOptions = LocateOptions;
+/** `allowOutside` may be relative: to `cwd`, as given on the command line. */
+export type LoadOptions = LocateOptions & ParseOptions;
 
 export async function loadManifest(options: LoadOptions): Promise<LoadedManifest> {
   const path = await locateManifest(options);
@@ -26,6 +27,9 @@ export async function loadManifest(options: LoadOptions): Promise<LoadedManifest
     });
   }
   const dir = dirname(path);
-  const manifest = await parseManifest(parseManifestText(text, path), { path, dir });
+  const manifest = await parseManifest(parseManifestText(text, path), { path, dir }, {
+    ...(options.home !== undefined && { home: options.home }),
+    allowOutside: (options.allowOutside ?? []).map((allowed) => resolve(options.cwd, allowed)),
+  });
   return { path, dir, manifest };
 }

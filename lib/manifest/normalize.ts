@@ -5,17 +5,43 @@
  * passed in.
  */
 import { resolve } from 'node:path';
-import { DEFAULT_GUEST_HOME, DEFAULT_SKILLS_DIR, DEFAULT_USER, MANIFEST_VERSION } from './defaults.js';
+import {
+  DEFAULT_AUDIT_KEEP,
+  DEFAULT_AUDIT_MAX_MIB,
+  DEFAULT_CPUS,
+  DEFAULT_GUEST_HOME,
+  DEFAULT_IDLE_TIMEOUT_S,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MEMORY_MIB,
+  DEFAULT_PIDS,
+  DEFAULT_SKILLS_DIR,
+  DEFAULT_USER,
+  MANIFEST_VERSION,
+} from './defaults.js';
 import { normalizeGuestPath } from './guest.js';
 import type { PromptFile } from './prompt-files.js';
 import type { ValidManifest } from './schema.js';
-import type { Agent, Bottle, Manifest, ManifestSource } from './types.js';
+import type { Agent, Bottle, EgressSettings, Manifest, ManifestSource } from './types.js';
 
 type ValidBottle = ValidManifest['bottles'][string];
 type ValidAgent = ValidManifest['agents'][string];
 
 function mapEntries<T, U>(record: Record<string, T>, fn: (value: T, name: string) => U): Record<string, U> {
   return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, fn(value, name)]));
+}
+
+const BYTES_PER_MIB = 1024 * 1024;
+
+function normalizeEgress(egress: ValidBottle['egress']): EgressSettings {
+  return {
+    allow: egress?.allow ?? [],
+    audit: {
+      maxBytes: (egress?.audit?.maxSize ?? DEFAULT_AUDIT_MAX_MIB) * BYTES_PER_MIB,
+      keep: egress?.audit?.keep ?? DEFAULT_AUDIT_KEEP,
+    },
+    maxConnections: egress?.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    idleTimeout: egress?.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_S,
+  };
 }
 
 function normalizeBottle(bottle: ValidBottle, name: string, dir: string): Bottle {
@@ -25,12 +51,14 @@ function normalizeBottle(bottle: ValidBottle, name: string, dir: string): Bottle
     name,
     ...(bottle.backend !== undefined && { backend: bottle.backend }),
     ...(bottle.image !== undefined && { image: bottle.image }),
-    ...(bottle.cpus !== undefined && { cpus: bottle.cpus }),
-    ...(bottle.memory !== undefined && { memory: bottle.memory }),
+    cpus: bottle.cpus ?? DEFAULT_CPUS,
+    memory: bottle.memory ?? DEFAULT_MEMORY_MIB,
+    pids: bottle.pids ?? DEFAULT_PIDS,
+    ...(bottle.disk !== undefined && { disk: bottle.disk }),
     env: bottle.env ?? {},
     guestHome: normalizeGuestPath(bottle.guestHome ?? DEFAULT_GUEST_HOME),
     user: bottle.user ?? DEFAULT_USER,
-    egress: { allow: bottle.egress?.allow ?? [] },
+    egress: normalizeEgress(bottle.egress),
     ...(git !== undefined && {
       git: {
         repo: resolve(dir, git.repo),

@@ -1,12 +1,15 @@
 /**
  * The text of a manifest file as data: `.json` as JSON, anything else as YAML
- * (a superset of JSON). A syntax error becomes a ManifestError that names the
- * file, the line and the column. It does not validate the data (parse.ts).
+ * (a superset of JSON). A syntax error, or a key repeated within an object,
+ * becomes a ManifestError that names the file, the line and the column. It
+ * does not validate the data (parse.ts).
  */
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ManifestError } from './errors.js';
-import { jsonErrorOffset, lineColumn } from './json-location.js';
+import { quote } from './describe.js';
+import { formatPath } from './issues.js';
+import { jsonDuplicateKey, jsonErrorOffset, lineColumn } from './json-location.js';
 
 export type ManifestFormat = 'json' | 'yaml';
 
@@ -27,8 +30,9 @@ function syntaxError(file: string, format: ManifestFormat, reason: string, cause
 }
 
 function parseJson(text: string, file: string): unknown {
+  let data: unknown;
   try {
-    return JSON.parse(text);
+    data = JSON.parse(text);
   } catch (error) {
     // V8: `Unexpected token '}', "{"a":}" is not valid JSON`, `... in JSON at position 7`.
     const reason = (error as Error).message
@@ -37,6 +41,17 @@ function parseJson(text: string, file: string): unknown {
     const offset = jsonErrorOffset(text);
     throw syntaxError(file, 'json', reason, error, offset === undefined ? undefined : lineColumn(text, offset));
   }
+  // JSON.parse keeps the last of repeated keys; YAML refuses them, and so do we.
+  const duplicate = jsonDuplicateKey(text);
+  if (duplicate !== undefined) {
+    const key = quote(String(duplicate.path[duplicate.path.length - 1]));
+    const first = lineColumn(text, duplicate.firstOffset);
+    const reason =
+      `duplicate key ${key} at ${formatPath(duplicate.path)} (first at line ${first.line}, column ${first.column}); ` +
+      'keep one of them';
+    throw syntaxError(file, 'json', reason, undefined, lineColumn(text, duplicate.offset));
+  }
+  return data;
 }
 
 function parseYaml(text: string, file: string): unknown {

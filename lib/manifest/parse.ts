@@ -1,9 +1,11 @@
 /**
  * The door of lib/manifest: data already parsed from JSON or YAML in, a
  * normalised `Manifest` out, or a `ManifestError` listing every problem. It
- * reads prompt files; it does not find or parse the manifest file (load.ts).
+ * reads prompt files and refuses host paths that resolve outside the project
+ * (confine.ts); it does not find or parse the manifest file (load.ts).
  */
 import { isAbsolute } from 'node:path';
+import { confinementOf, skillPathIssues, type ConfineOptions } from './confine.js';
 import { manifestErrorMap } from './error-map.js';
 import { ManifestError } from './errors.js';
 import { TOP_LEVEL, toManifestIssues } from './issues.js';
@@ -12,11 +14,14 @@ import { readPromptFiles } from './prompt-files.js';
 import { bottleNamesOf, manifestSchema } from './schema.js';
 import type { Manifest, ManifestSource } from './types.js';
 
+/** `allowOutside`: more directories host paths may resolve into (absolute); `home`: where `~/.claude/skills` is. */
+export type ParseOptions = ConfineOptions;
+
 const EMPTY =
   'the manifest is empty; expected an object with "bottles" and "agents", e.g. ' +
   '{"bottles":{"dev":{}},"agents":{"demo":{"bottle":"dev"}}}';
 
-export async function parseManifest(data: unknown, source: ManifestSource): Promise<Manifest> {
+export async function parseManifest(data: unknown, source: ManifestSource, options: ParseOptions = {}): Promise<Manifest> {
   if (!isAbsolute(source.dir)) {
     throw new TypeError(`parseManifest: expected source.dir to be an absolute path, got ${JSON.stringify(source.dir)}`);
   }
@@ -27,8 +32,10 @@ export async function parseManifest(data: unknown, source: ManifestSource): Prom
   const result = schema.safeParse(data, { error: manifestErrorMap });
   if (!result.success) throw ManifestError.invalid(source.path, toManifestIssues(result.error.issues));
 
-  const prompts = await readPromptFiles(result.data.agents, source.dir);
-  if (prompts.issues.length > 0) throw ManifestError.invalid(source.path, prompts.issues);
-
-  return normalizeManifest(result.data, source, prompts.files);
+  const confinement = await confinementOf(source.dir, options);
+  const prompts = await readPromptFiles(result.data.agents, source.dir, confinement);
+  const manifest = normalizeManifest(result.data, source, prompts.files);
+  const issues = [...(await skillPathIssues(manifest, confinement)), ...prompts.issues];
+  if (issues.length > 0) throw ManifestError.invalid(source.path, issues);
+  return manifest;
 }

@@ -18,6 +18,17 @@ export interface GitSettings {
   user?: { name: string; email: string };
 }
 
+export interface EgressSettings {
+  /** An empty list (the default) allows no outbound traffic. */
+  allow: EgressRule[];
+  /** The audit log is rotated past `maxBytes` (64 MiB by default), keeping `keep` old files (0-10, 2 by default). */
+  audit: { maxBytes: number; keep: number };
+  /** Connections the egress proxy holds open at once, 1-65536; 256 by default. */
+  maxConnections: number;
+  /** Seconds a connection may sit idle before it is closed, 1-86400; 300 by default. */
+  idleTimeout: number;
+}
+
 export interface Bottle {
   /** Its key in `bottles`. */
   name: string;
@@ -25,16 +36,20 @@ export interface Bottle {
   backend?: BackendName;
   /** Undefined: our agent image. */
   image?: string;
-  cpus?: number;
-  /** Whole MiB, at least 128. */
-  memory?: number;
+  /** More than 0, at most 64, fractions allowed; 2 by default. */
+  cpus: number;
+  /** Whole MiB, 128 to 1 TiB; 4096 by default. */
+  memory: number;
+  /** The agent machine's process limit, 64 to 1048576; 4096 by default. */
+  pids: number;
+  /** Disk cap of the agent machine, whole MiB (1 GiB to 64 TiB); undefined: no cap. */
+  disk?: number;
   env: Record<string, string>;
   /** Absolute, normalised guest path; `/home/node` by default. */
   guestHome: string;
   /** The non-root guest user the agent runs as; `node` by default. */
   user: string;
-  /** An empty list allows no outbound traffic. */
-  egress: { allow: EgressRule[] };
+  egress: EgressSettings;
   git?: GitSettings;
 }
 

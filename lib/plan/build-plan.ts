@@ -8,7 +8,7 @@ import type { LoadedManifest } from '../manifest/types.js';
 import type { BackendKind } from '../backends/types.js';
 import { FIRST_MEMBER_IP } from '../backends/smolvm/fabric.js';
 import { bundleName, machineName, slugFor } from './slug.js';
-import { allocateSubnets, hostIn, poolBase } from './subnets.js';
+import { allocateSubnets, hostIn, poolBase, poolCidr } from './subnets.js';
 import { GUEST_CA_PATH, PROXY_PORT, type BottlePlan } from './types.js';
 
 export interface PlanInputs {
@@ -39,8 +39,9 @@ export interface PlannedBottle {
   guestEnv: Record<string, string>;
 }
 
+/** A copy's slug is not a manifest agent's of the same name: copies are the instances not named as their agent. */
 export function slugsOf(loaded: LoadedManifest, agents: readonly BottleInstance[]): string[] {
-  return agents.map((a) => slugFor(a.name, loaded.path));
+  return agents.map((a) => slugFor(a.name, loaded.path, a.name === a.agent ? undefined : a.agent));
 }
 
 /** Each chosen agent once, or `count` copies named `<agent>-1` .. `<agent>-<count>`. */
@@ -97,11 +98,19 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
       guestSkillsDir: env.BOTTLE_GUEST_SKILLS_DIR || `${guestHome}/.claude/skills`,
       guestCaPath: GUEST_CA_PATH,
       guestWorkspace: `${guestHome}/workspace`,
-      cpus: bottle.cpus ?? null,
-      memoryMiB: bottle.memory ?? null,
+      cpus: bottle.cpus,
+      memoryMiB: bottle.memory,
+      pids: bottle.pids,
+      diskMiB: bottle.disk ?? null,
       skills: agent.skills,
       skillDirs: [manifest.skillsDir, join(inputs.home, '.claude', 'skills')],
-      egress: bottle.egress.allow,
+      egress: {
+        allow: bottle.egress.allow,
+        deny: backends[i] === 'docker' ? [poolCidr(env)] : [],
+        audit: bottle.egress.audit,
+        maxConnections: bottle.egress.maxConnections,
+        idleTimeoutMs: bottle.egress.idleTimeout * 1000,
+      },
       git: bottle.git
         ? { repo: bottle.git.repo, push: bottle.git.push, name: bottle.git.user?.name ?? `${agentName} (bottle)`, email: bottle.git.user?.email ?? `${agentName}@bot-bottle.invalid` }
         : null,

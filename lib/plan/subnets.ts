@@ -20,6 +20,12 @@ export function poolBase(env: NodeJS.ProcessEnv = process.env): [number, number]
   return [Number(m[1]), Number(m[2])];
 }
 
+/** The pool as a CIDR (the proxy refuses it as a destination: other bottles live there). */
+export function poolCidr(env: NodeJS.ProcessEnv = process.env): string {
+  const [a, b] = poolBase(env);
+  return `${a}.${b}.0.0/16`;
+}
+
 /** Subnets for each request, in order; `inUse` holds CIDRs of other networks. */
 export function allocateSubnets(requests: readonly SubnetRequest[], inUse: readonly string[], pool: [number, number]): Map<string, string> {
   const taken = inUse.map(parseCidr).filter((c): c is Cidr => c !== undefined);

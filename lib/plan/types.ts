@@ -7,9 +7,20 @@
 import type { BackendKind } from '../backends/types.js';
 
 export interface EgressRule {
+  /** A host name, `*.domain`, an IP address or a CIDR. */
   host: string;
   /** null: 80 and 443. */
   port: number | null;
+}
+
+/** What the bundle's egress proxy is told (tasks/daemons.ts writes its config from it). */
+export interface EgressPlan {
+  allow: EgressRule[];
+  /** Refused after resolving, on top of the private ranges the proxy always refuses: the bottles' own address pool. */
+  deny: string[];
+  audit: { maxBytes: number; keep: number };
+  maxConnections: number;
+  idleTimeoutMs: number;
 }
 
 export interface BottlePlan {
@@ -49,12 +60,16 @@ export interface BottlePlan {
   guestSkillsDir: string;
   guestCaPath: string;
   guestWorkspace: string;
-  cpus: number | null;
-  memoryMiB: number | null;
+  cpus: number;
+  memoryMiB: number;
+  /** Most processes at once in the agent machine. */
+  pids: number;
+  /** A cap on the agent machine's disk; null: none. */
+  diskMiB: number | null;
   skills: string[];
   /** Where skills are looked for, in order. */
   skillDirs: string[];
-  egress: EgressRule[];
+  egress: EgressPlan;
   git: { repo: string; push: string[]; name: string; email: string } | null;
   /** Names of the guest env variables (values are in the task context only). */
   envNames: string[];

@@ -20,10 +20,17 @@ const VALID: [string, unknown][] = [
           image: 'node:22',
           cpus: 0.5,
           memory: '2GiB',
+          pids: 1024,
+          disk: 20480,
           env: { A: 'x', PORT: 8080, ON: true },
           guestHome: '/home/agent',
           user: '1000',
-          egress: { allow: ['api.github.com', '*.npmjs.org:443'] },
+          egress: {
+            allow: ['api.github.com', '*.npmjs.org:443', '10.0.0.0/8', '[fd00::/8]:443'],
+            audit: { maxSize: '128m', keep: 3 },
+            maxConnections: 10,
+            idleTimeout: 60,
+          },
           git: { repo: '..', push: ['refs/heads/agent/*'], user: { name: 'A', email: 'a@b.c' } },
         },
         'vm-2': { backend: 'smolvm', memory: 512 },
@@ -43,6 +50,11 @@ const INVALID: [string, unknown, string][] = [
   ['no bottles', { ...SEED, bottles: {} }, '$.bottles: minProperties'],
   ['an agent without bottle', { ...SEED, agents: { demo: {} } }, '$.agents.demo: required bottle'],
   ['cpus of 0', { ...SEED, bottles: { dev: { cpus: 0 } } }, '$.bottles.dev.cpus: exclusiveMinimum'],
+  ['pids as a fraction', { ...SEED, bottles: { dev: { pids: 100.5 } } }, '$.bottles.dev.pids: type'],
+  ['pids under 64', { ...SEED, bottles: { dev: { pids: 63 } } }, '$.bottles.dev.pids: minimum'],
+  ['audit keep over 10', { ...SEED, bottles: { dev: { egress: { audit: { keep: 11 } } } } }, '$.bottles.dev.egress.audit.keep: maximum'],
+  ['maxConnections of 0', { ...SEED, bottles: { dev: { egress: { maxConnections: 0 } } } }, '$.bottles.dev.egress.maxConnections: minimum'],
+  ['an unknown egress key', { ...SEED, bottles: { dev: { egress: { deny: [] } } } }, '$.bottles.dev.egress.deny: additionalProperties'],
   ['a bad push pattern', { ...SEED, bottles: { dev: { git: { repo: '.', push: ['main'] } } } }, '$.bottles.dev.git.push[0]: pattern'],
 ];
 
@@ -67,6 +79,23 @@ describe('manifestJsonSchema', () => {
     const bottle = (schema.properties as any).bottles.additionalProperties.properties;
     expect(bottle.guestHome.default).toBe('/home/node');
     expect(bottle.user.default).toBe('node');
+    expect([bottle.cpus.default, bottle.memory.default, bottle.pids.default, bottle.disk.default]).toStrictEqual([2, 4096, 4096, undefined]);
+    const egress = bottle.egress.properties;
+    expect([egress.maxConnections.default, egress.idleTimeout.default]).toStrictEqual([256, 300]);
+    expect([egress.audit.properties.maxSize.default, egress.audit.properties.keep.default]).toStrictEqual([64, 2]);
+  });
+
+  it('describes every field', () => {
+    const undescribed: string[] = [];
+    const visit = (node: any, path: string): void => {
+      for (const [key, property] of Object.entries<any>(node.properties ?? {})) {
+        if (property.description === undefined && key !== 'version') undescribed.push(`${path}.${key}`);
+        visit(property, `${path}.${key}`);
+      }
+      if (typeof node.additionalProperties === 'object') visit(node.additionalProperties, `${path}.*`);
+    };
+    visit(schema, '$');
+    expect(undescribed).toStrictEqual(['$.bottles.*.git.user.name', '$.bottles.*.git.user.email']);
   });
 
   it.each(VALID)('accepts %s, which the manifest parser accepts', async (_what, data) => {

@@ -154,12 +154,56 @@ describe('loadManifest: syntax errors', () => {
     ['', 1, 1, 'Unexpected end of JSON input'],
     ['{"a\\"b": "\\u0041\\n\\\\", x}', 1, 24, "Expected double-quoted property name"],
     ['{"a": "\\q"}', 1, 9, 'Bad escaped character'],
+    ['{"a": 1, "a": 2,}', 1, 17, 'Expected double-quoted property name'],
   ])('gives the line and column of a JSON error in %j', async (text, line, column, reason) => {
     const dir = await tempDir();
     await writeFiles(dir, { 'bottle.json': text });
     const error = await manifestErrorOf(loadManifest({ cwd: dir }));
     expect(error.code).toBe('SYNTAX');
     expect(error.message).toBe(`${join(dir, 'bottle.json')} is not valid JSON at line ${line}, column ${column}: ${reason}`);
+  });
+
+  it.each([
+    ['at the top', '{"bottles": {"dev": {}},\n "agents": {},\n "bottles": {}}', 3, 2, '"bottles" at bottles (first at line 1, column 2)'],
+    [
+      'in a bottle',
+      '{"bottles": {\n  "dev": {"memory": 512,\n          "memory": 1e300}},\n "agents": {"a": {"bottle": "dev"}}}',
+      3,
+      11,
+      '"memory" at bottles.dev.memory (first at line 2, column 11)',
+    ],
+    [
+      'written with an escape',
+      '{"bottles": {"dev": {}, "d\\u0065v": {}}, "agents": {"a": {"bottle": "dev"}}}',
+      1,
+      25,
+      '"dev" at bottles.dev (first at line 1, column 14)',
+    ],
+    [
+      'in an object in a list',
+      '{"bottles": {"dev": {}}, "agents": {}, "x": [1, {"k": 1, "k": 2}]}',
+      1,
+      58,
+      '"k" at x[1].k (first at line 1, column 50)',
+    ],
+  ])('refuses a JSON key repeated %s, where it repeats', async (_where, text, line, column, what) => {
+    const dir = await tempDir();
+    await writeFiles(dir, { 'bottle.json': text });
+    const error = await manifestErrorOf(loadManifest({ cwd: dir }));
+    expect(error.code).toBe('SYNTAX');
+    expect([error.line, error.column]).toStrictEqual([line, column]);
+    expect(error.message).toBe(
+      `${join(dir, 'bottle.json')} is not valid JSON at line ${line}, column ${column}: duplicate key ${what}; keep one of them`,
+    );
+  });
+
+  it('accepts a JSON key used again in another object', async () => {
+    const dir = await tempDir();
+    await writeFiles(dir, {
+      'bottle.json': '{"bottles": {"dev": {"env": {"A": "1"}}}, "agents": {"dev": {"bottle": "dev", "env": {"A": "2"}}}}',
+    });
+    const loaded = await loadManifest({ cwd: dir });
+    expect(loaded.manifest.agents.dev?.env).toStrictEqual({ A: '2' });
   });
 
   it('says an empty YAML file is empty', async () => {
@@ -225,7 +269,7 @@ describe('loadManifest: prompt files', () => {
     expect(error.issues).toStrictEqual([
       {
         path: 'agents.demo.promptFile',
-        message: `"prompts" is a directory (${join(dir, 'prompts')}); point promptFile at a file`,
+        message: `"prompts" is a directory (${join(dir, 'prompts')}), not a regular file; point promptFile at a file`,
       },
     ]);
   });

@@ -4,6 +4,10 @@ import { manifestErrorOf } from './helpers.js';
 
 const SOURCE = { path: '/project/bottle.yaml', dir: '/project' };
 
+const EGRESS_FORMS =
+  'host[:port], *.domain[:port], IPv4[/prefix][:port] or [IPv6[/prefix]][:port] ' +
+  '(e.g. "api.github.com", "*.npmjs.org:443", "10.0.0.0/8", "[fd00::1]:443")';
+
 /** A valid manifest with `bottle` as the `dev` bottle and `agent` as the `demo` agent. */
 function withBottle(bottle: Record<string, unknown>, agent: Record<string, unknown> = {}) {
   return { bottles: { dev: bottle, test: {} }, agents: { demo: { bottle: 'dev', ...agent } } };
@@ -27,7 +31,7 @@ const CASES: [string, unknown, string, string][] = [
     'an unknown bottle key',
     withBottle({ cpu: 2 }),
     'bottles.dev',
-    'unknown key "cpu"; allowed keys: backend, image, cpus, memory, env, guestHome, user, egress, git',
+    'unknown key "cpu"; allowed keys: backend, image, cpus, memory, pids, disk, env, guestHome, user, egress, git',
   ],
   [
     'unknown agent keys',
@@ -100,10 +104,58 @@ const CASES: [string, unknown, string, string][] = [
     'a bad egress entry',
     withBottle({ egress: { allow: ['example.com', 'api.github.com', 'https://x.org'] } }),
     'bottles.dev.egress.allow[2]',
-    'expected host, host:port or *.domain[:port] (e.g. "api.github.com", "*.npmjs.org:443"), got "https://x.org": ' +
-      'write the host alone, without a scheme such as "https://"',
+    `expected ${EGRESS_FORMS}, got "https://x.org": write the host alone, without a scheme such as "https://"`,
   ],
-  ['egress without allow', withBottle({ egress: {} }), 'bottles.dev.egress.allow', 'expected a list, got nothing; add it'],
+  ['egress.allow as a string', withBottle({ egress: { allow: 'x.org' } }), 'bottles.dev.egress.allow', 'expected a list, got string ("x.org")'],
+  [
+    'an unknown egress key',
+    withBottle({ egress: { allow: [], idle: 5 } }),
+    'bottles.dev.egress',
+    'unknown key "idle"; allowed keys: allow, audit, maxConnections, idleTimeout',
+  ],
+  ['memory over 1 TiB', withBottle({ memory: 1e300 }), 'bottles.dev.memory', 'expected at most 1 TiB, got 1e+300'],
+  [
+    'memory in absurd units',
+    withBottle({ memory: '99999999999t' }),
+    'bottles.dev.memory',
+    'expected at most 1 TiB, got "99999999999t" (104857599998951420 MiB)',
+  ],
+  ['pids under 64', withBottle({ pids: 10 }), 'bottles.dev.pids', 'expected a number of at least 64, got 10'],
+  ['pids over 1048576', withBottle({ pids: 1e300 }), 'bottles.dev.pids', 'expected a number of at most 1048576, got 1e+300'],
+  ['pids as a fraction', withBottle({ pids: 100.5 }), 'bottles.dev.pids', 'expected an integer, got number (100.5)'],
+  ['pids as a string', withBottle({ pids: '100' }), 'bottles.dev.pids', 'expected a number, got string ("100")'],
+  ['disk under 1 GiB', withBottle({ disk: '512m' }), 'bottles.dev.disk', 'expected at least 1 GiB, got "512m" (512 MiB)'],
+  ['disk over 64 TiB', withBottle({ disk: '65t' }), 'bottles.dev.disk', 'expected at most 64 TiB, got "65t" (68157440 MiB)'],
+  ['audit size of 0', withBottle({ egress: { audit: { maxSize: 0 } } }), 'bottles.dev.egress.audit.maxSize', 'expected at least 1 MiB, got 0'],
+  [
+    'audit size over 1 TiB',
+    withBottle({ egress: { audit: { maxSize: '2t' } } }),
+    'bottles.dev.egress.audit.maxSize',
+    'expected at most 1 TiB, got "2t" (2097152 MiB)',
+  ],
+  ['audit keep over 10', withBottle({ egress: { audit: { keep: 11 } } }), 'bottles.dev.egress.audit.keep', 'expected a number of at most 10, got 11'],
+  ['audit keep below 0', withBottle({ egress: { audit: { keep: -1 } } }), 'bottles.dev.egress.audit.keep', 'expected a number of at least 0, got -1'],
+  [
+    'an unknown audit key',
+    withBottle({ egress: { audit: { rotate: true } } }),
+    'bottles.dev.egress.audit',
+    'unknown key "rotate"; allowed keys: maxSize, keep',
+  ],
+  ['maxConnections of 0', withBottle({ egress: { maxConnections: 0 } }), 'bottles.dev.egress.maxConnections', 'expected a number of at least 1, got 0'],
+  [
+    'maxConnections over 65536',
+    withBottle({ egress: { maxConnections: 65537 } }),
+    'bottles.dev.egress.maxConnections',
+    'expected a number of at most 65536, got 65537',
+  ],
+  ['idleTimeout of 0', withBottle({ egress: { idleTimeout: 0 } }), 'bottles.dev.egress.idleTimeout', 'expected a number of at least 1, got 0'],
+  [
+    'idleTimeout over a day',
+    withBottle({ egress: { idleTimeout: 86401 } }),
+    'bottles.dev.egress.idleTimeout',
+    'expected a number of at most 86400, got 86401',
+  ],
+  ['idleTimeout as a fraction', withBottle({ egress: { idleTimeout: 1.5 } }), 'bottles.dev.egress.idleTimeout', 'expected an integer, got number (1.5)'],
   [
     'a push pattern outside refs/',
     withBottle({ git: { repo: '.', push: ['main'] } }),
@@ -225,11 +277,9 @@ describe('ManifestError', () => {
         '/project/bottle.yaml is not a valid bottle manifest:',
         '  - version: expected 1, got 2',
         '  - bottles.dev.backend: expected one of docker, smolvm, got "dockr"',
-        '  - bottles.dev.egress.allow[1]: expected host, host:port or *.domain[:port] ' +
-          '(e.g. "api.github.com", "*.npmjs.org:443"), got "bad host": write the host alone, without a path, user or spaces',
-        '  - bottles.dev.egress.allow[3]: expected host, host:port or *.domain[:port] ' +
-          '(e.g. "api.github.com", "*.npmjs.org:443"), got "x.org:0": the port must be a number from 1 to 65535, got "0"',
-        '  - bottles.dev: unknown key "extra"; allowed keys: backend, image, cpus, memory, env, guestHome, user, egress, git',
+        `  - bottles.dev.egress.allow[1]: expected ${EGRESS_FORMS}, got "bad host": write the host alone, without a path, user or spaces`,
+        `  - bottles.dev.egress.allow[3]: expected ${EGRESS_FORMS}, got "x.org:0": the port must be a number from 1 to 65535, got "0"`,
+        '  - bottles.dev: unknown key "extra"; allowed keys: backend, image, cpus, memory, pids, disk, env, guestHome, user, egress, git',
         '  - agents.demo.bottle: no bottle "prod"; bottles: dev',
         '  - agents.demo: set either "prompt" (the text) or "promptFile" (a file holding it), not both; remove one of them',
       ].join('\n'),

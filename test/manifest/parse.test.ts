@@ -1,9 +1,20 @@
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseManifest, type Manifest } from '../../lib/manifest/index.js';
+import { parseManifest, type Bottle, type Manifest } from '../../lib/manifest/index.js';
 import { SEED, tempDir, writeFiles } from './helpers.js';
 
 const SOURCE = { path: '/project/bottle.yaml', dir: '/project' };
+
+/** What a bottle that sets nothing is, but for its name. */
+const DEFAULT_BOTTLE: Omit<Bottle, 'name'> = {
+  cpus: 2,
+  memory: 4096,
+  pids: 4096,
+  env: {},
+  guestHome: '/home/node',
+  user: 'node',
+  egress: { allow: [], audit: { maxBytes: 64 * 1024 * 1024, keep: 2 }, maxConnections: 256, idleTimeout: 300 },
+};
 
 describe('parseManifest: normalised output', () => {
   it('accepts the seed and fills in every default', async () => {
@@ -12,7 +23,7 @@ describe('parseManifest: normalised output', () => {
       version: 1,
       skillsDir: '/project/skills',
       bottles: {
-        dev: { name: 'dev', env: {}, guestHome: '/home/node', user: 'node', egress: { allow: [] } },
+        dev: { name: 'dev', ...DEFAULT_BOTTLE },
       },
       agents: {
         demo: { name: 'demo', bottle: 'dev', skills: [], prompt: '', promptSource: 'inline', env: {} },
@@ -45,6 +56,8 @@ describe('parseManifest: normalised output', () => {
           image: 'node:22-bookworm',
           cpus: 1.5,
           memory: '2GiB',
+          pids: 64,
+          disk: '20g',
           env: { DEBUG: '1', PORT: 8080, VERBOSE: true },
           guestHome: '/home//agent/',
           user: 'agent',
@@ -56,7 +69,14 @@ describe('parseManifest: normalised output', () => {
               '*.internal.test:8443',
               '10.0.0.1',
               ' API.github.com ',
+              '10.0.0.0/8:443',
+              '[FD00::1]:443',
+              '[fd00::/8]',
+              '[fd00:0::1]:443',
             ],
+            audit: { maxSize: '1g', keep: 0 },
+            maxConnections: 65536,
+            idleTimeout: 1,
           },
           git: {
             repo: '../repo',
@@ -64,15 +84,15 @@ describe('parseManifest: normalised output', () => {
             user: { name: 'Agent', email: 'agent@example.com' },
           },
         },
-        vm: { backend: 'smolvm', memory: 512, cpus: 64 },
-        small: { memory: '131072k' },
+        vm: { backend: 'smolvm', memory: 512, cpus: 64, egress: { audit: {} } },
+        small: { memory: '131072k', egress: { audit: { maxSize: 1 } } },
       },
       agents: {
         demo: { bottle: 'dev', skills: ['review', 'git.helper_2'], prompt: 'Be careful.', env: { TOKEN_NAME: 'x' } },
         writer: { bottle: 'vm', promptFile: 'prompts/writer.md' },
       },
     };
-    const manifest = await parseManifest(data, { path: `${dir}/bottle.yaml`, dir });
+    const manifest = await parseManifest(data, { path: `${dir}/bottle.yaml`, dir }, { home: dir });
     expect(manifest).toStrictEqual<Manifest>({
       version: 1,
       skillsDir: `${dir}/my-skills`,
@@ -83,6 +103,8 @@ describe('parseManifest: normalised output', () => {
           image: 'node:22-bookworm',
           cpus: 1.5,
           memory: 2048,
+          pids: 64,
+          disk: 20480,
           env: { DEBUG: '1', PORT: '8080', VERBOSE: 'true' },
           guestHome: '/home/agent',
           user: 'agent',
@@ -93,7 +115,13 @@ describe('parseManifest: normalised output', () => {
               { host: '*.example.com', port: null },
               { host: '*.internal.test', port: 8443 },
               { host: '10.0.0.1', port: null },
+              { host: '10.0.0.0/8', port: 443 },
+              { host: 'fd00::1', port: 443 },
+              { host: 'fd00::/8', port: null },
             ],
+            audit: { maxBytes: 1024 * 1024 * 1024, keep: 0 },
+            maxConnections: 65536,
+            idleTimeout: 1,
           },
           git: {
             repo: join(dirname(dir), 'repo'),
@@ -101,17 +129,13 @@ describe('parseManifest: normalised output', () => {
             user: { name: 'Agent', email: 'agent@example.com' },
           },
         },
-        vm: {
-          name: 'vm',
-          backend: 'smolvm',
-          cpus: 64,
-          memory: 512,
-          env: {},
-          guestHome: '/home/node',
-          user: 'node',
-          egress: { allow: [] },
+        vm: { ...DEFAULT_BOTTLE, name: 'vm', backend: 'smolvm', cpus: 64, memory: 512 },
+        small: {
+          ...DEFAULT_BOTTLE,
+          name: 'small',
+          memory: 128,
+          egress: { ...DEFAULT_BOTTLE.egress, audit: { maxBytes: 1024 * 1024, keep: 2 } },
         },
-        small: { name: 'small', memory: 128, env: {}, guestHome: '/home/node', user: 'node', egress: { allow: [] } },
       },
       agents: {
         demo: {
@@ -142,12 +166,16 @@ describe('parseManifest: normalised output', () => {
     expect(manifest.bottles.dev?.git).toStrictEqual({ repo: '/srv/repo', push: [] });
   });
 
-  it('accepts an absolute skillsDir as it is', async () => {
-    const manifest = await parseManifest({ ...SEED, skillsDir: '/opt/skills' }, SOURCE);
+  it('accepts an absolute skillsDir as it is, where it is allowed', async () => {
+    const manifest = await parseManifest({ ...SEED, skillsDir: '/opt/skills' }, SOURCE, { allowOutside: ['/opt'] });
     expect(manifest.skillsDir).toBe('/opt/skills');
   });
 
-  it('refuses a relative source dir, a programming error', async () => {
+  it('refuses a relative source dir, home or allowed dir, a programming error', async () => {
     await expect(parseManifest(SEED, { path: 'bottle.yaml', dir: 'project' })).rejects.toThrow(TypeError);
+    await expect(parseManifest(SEED, SOURCE, { home: 'home' })).rejects.toThrow(TypeError);
+    await expect(parseManifest(SEED, SOURCE, { allowOutside: ['shared'] })).rejects.toThrow(
+      'confinementOf: expected absolute directories, got "shared"',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../lib/manifest/parse.js';
-import { buildPlans, instancesOf } from '../../lib/plan/build-plan.js';
+import { buildPlans, instancesOf, slugsOf } from '../../lib/plan/build-plan.js';
 import type { LoadedManifest } from '../../lib/manifest/types.js';
 
 async function loaded(data: unknown): Promise<LoadedManifest> {
@@ -99,5 +99,16 @@ describe('buildPlans', () => {
     const previous = new Map([[first!.plan.slug, '10.213.200.0/24']]);
     const [again] = buildPlans({ ...base, loaded: m, agents: instancesOf(['demo'], undefined), previousSubnets: previous });
     expect(again!.plan.subnet).toBe('10.213.200.0/24');
+  });
+});
+
+describe('slugsOf', () => {
+  it('never gives a --count copy the slug of a manifest agent of the same name', async () => {
+    const m = await loaded({ bottles: { dev: {} }, agents: { a: { bottle: 'dev' }, 'a-1': { bottle: 'dev' } } });
+    const [copy] = slugsOf(m, instancesOf(['a'], 1));
+    const [agent] = slugsOf(m, instancesOf(['a-1'], undefined));
+    expect(copy).toMatch(/^a-1-[0-9a-f]{5}$/);
+    expect(agent).toMatch(/^a-1-[0-9a-f]{5}$/);
+    expect(copy).not.toBe(agent);
   });
 });

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { RUN_ITEM } from '../../engine/options.js';
 import { upGraph } from '../../../graphs/up.js';
-import { COMMON_OPTIONS, reporterStreams, type CliContext } from '../context.js';
+import { MANIFEST_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { exitCodeOf } from '../exit-code.js';
 import { parse } from '../parse.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
@@ -13,18 +13,19 @@ import { runLocked } from '../run-locked.js';
 import { openSession } from '../session.js';
 import { UsageError } from '../usage-error.js';
 
-export const TASK_HELP = `Usage: bottle task <task> <agent> [--with-deps] [--force]
+export const TASK_HELP = `Usage: bottle task <task> <agent> [--with-deps] [--force] [--allow-outside DIR]
 
 Run one task of one agent's bottle, for debugging: its needs' outputs come from
 the records of earlier runs; its log is shown as it runs.
-  --with-deps   run (or confirm up to date) the tasks it needs first
-  --force       run it even when it is up to date
+  --with-deps           run (or confirm up to date) the tasks it needs first
+  --force               run it even when it is up to date
+  --allow-outside DIR   let promptFile, skillsDir and skills resolve into DIR too (repeatable)
 Tasks: see \`bottle graph\`.
 `;
 
 export async function task(args: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parse('task', args, {
-    ...COMMON_OPTIONS,
+    ...MANIFEST_OPTIONS,
     'with-deps': { type: 'boolean' },
     force: { type: 'boolean' },
     progress: { type: 'string' },
@@ -38,7 +39,15 @@ export async function task(args: string[], cli: CliContext): Promise<number> {
   const graph = upGraph();
   const def = graph.byId.get(taskId);
   if (!def) throw new UsageError(`there is no task "${taskId}"; tasks: ${graph.tasks.map((t) => t.id).join(', ')}`);
-  const session = await openSession({ file: values.file, stateDir: values['state-dir'], agents: [agent], env: cli.env, cwd: cli.cwd, withSubnets: true });
+  const session = await openSession({
+    file: values.file,
+    stateDir: values['state-dir'],
+    allowOutside: values['allow-outside'],
+    agents: [agent],
+    env: cli.env,
+    cwd: cli.cwd,
+    withSubnets: true,
+  });
   const item = def.scope === 'run' ? RUN_ITEM : session.planned[0]!.plan.slug;
   const mode = resolveMode(parseProgress(values.progress), cli.isTTY);
   // The log is the point of this command: always shown.

@@ -1,6 +1,6 @@
 /** `bottle up [agents..]`: provision bottles with the up graph. */
 import { upGraph } from '../../../graphs/up.js';
-import { COMMON_OPTIONS, reporterStreams, type CliContext } from '../context.js';
+import { MANIFEST_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { parse, positiveInt } from '../parse.js';
 import { join } from 'node:path';
 import { exitCodeOf } from '../exit-code.js';
@@ -18,6 +18,7 @@ Provision a bottle for each agent (all agents by default).
 Options:
   -f, --file FILE          manifest (default: bottle.yaml, bottle.yml or bottle.json here)
       --state-dir DIR      state root (default: $BOTTLE_STATE_DIR, $XDG_STATE_HOME/bottle)
+      --allow-outside DIR  let promptFile, skillsDir and skills resolve into DIR too (repeatable)
   -n, --count N            N bottles of each agent, named <agent>-1 .. <agent>-N
   -j, --concurrency N      tasks running at once (default 4)
       --force              run every task, even those up to date
@@ -29,7 +30,7 @@ Options:
 
 export async function up(args: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parse('up', args, {
-    ...COMMON_OPTIONS,
+    ...MANIFEST_OPTIONS,
     // DESIGN's --all: every agent, which is already what no names means.
     all: { type: 'boolean' },
     count: { type: 'string', short: 'n' },
@@ -49,6 +50,7 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
   const session = await openSession({
     file: values.file,
     stateDir: values['state-dir'],
+    allowOutside: values['allow-outside'],
     agents: positionals,
     ...(values.count ? { count: positiveInt('--count', values.count)! } : {}),
     env: cli.env,
