@@ -2,7 +2,10 @@
  * daemons: starts the bundle (the sidecar on the bottle's network with the
  * only way out) and waits until each daemon answers its health check. Today
  * that is the egress proxy; its allowlist is the bottle's, plus the bundle's
- * own TLS probe that the ca task uses.
+ * own TLS probe, which listens on the bundle's loopback only and which the
+ * proxy finds by a fixed name (the ca task asks for it through the proxy).
+ * The bundle is hardened: not root, a read-only root filesystem, its log
+ * directory the only writable host path, memory and process limits.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +13,9 @@ import { TaskError } from '../lib/engine/errors.js';
 import type { TaskIO } from '../lib/engine/task.js';
 import { hash, stableStringify } from '../lib/engine/fingerprint.js';
 import { issueServerCert } from '../lib/ca/openssl.js';
+import type { NetworkInfo } from '../lib/backends/types.js';
 import { writeFileAtomic } from '../lib/state/atomic-write.js';
+import { bundleOwner, handOver } from '../lib/state/bundle-owner.js';
 import { ensureDir } from '../lib/state/root.js';
 import { CA_PROBE_HOST, PROXY_PORT, TLS_PROBE_PORT } from '../lib/plan/types.js';
 import type { ImageOutput } from './agent-image.js';
@@ -28,6 +33,9 @@ export interface DaemonsOutput {
 
 const GUEST_CONFIG_DIR = '/etc/bot-bottle';
 const GUEST_LOG_DIR = '/var/log/bot-bottle';
+const BUNDLE_MEMORY_MIB = 256;
+const BUNDLE_PIDS = 256;
+const LOOPBACK = '127.0.0.1';
 
 export const daemons = bottleTask<DaemonsOutput>({
   id: 'daemons',
@@ -53,23 +61,33 @@ export const daemons = bottleTask<DaemonsOutput>({
     }
     const config = egressConfig(ctx);
     await writeFileAtomic(join(configDir, 'egress.json'), `${JSON.stringify(config, null, 2)}\n`, 0o644);
+    const owner = bundleOwner();
+    await handOver(configDir, owner);
+    await handOver(logDir, owner);
     const image = (io.needs['bundle-image'] as ImageOutput).image;
     const mounts = [
       { host: configDir, guest: GUEST_CONFIG_DIR, readonly: true },
       { host: logDir, guest: GUEST_LOG_DIR, readonly: false },
     ];
+    const spec = {
+      image,
+      user: `${owner.uid}:${owner.gid}`,
+      memoryMiB: BUNDLE_MEMORY_MIB,
+      pids: BUNDLE_PIDS,
+      readOnlyRoot: true,
+      network: plan.network,
+      ...(plan.bundleIp ? { ip: plan.bundleIp } : {}),
+      extraNetworks: [{ name: plan.egressNetwork }],
+      mounts,
+    };
+    const networkId = (io.needs.network as NetworkInfo).id;
     const info = await backend.startMachine(
       {
+        ...spec,
         name: plan.bundle,
-        image,
         labels: { ...plan.labels, 'bot-bottle.role': 'bundle' },
-        configHash: hash(stableStringify({ image, config, mounts, ca: prepared.caDigest })),
+        configHash: hash(stableStringify({ ...spec, config, ca: prepared.caDigest, networkId })),
         env: {},
-        network: plan.network,
-        ...(plan.bundleIp ? { ip: plan.bundleIp } : {}),
-        aliases: [CA_PROBE_HOST],
-        extraNetworks: [{ name: plan.egressNetwork }],
-        mounts,
       },
       op(io),
     );
@@ -79,11 +97,17 @@ export const daemons = bottleTask<DaemonsOutput>({
 });
 
 function egressConfig(ctx: BottleCtx) {
+  const { egress } = ctx.plan;
   return {
     listen: { host: '0.0.0.0', port: PROXY_PORT },
-    allow: [...ctx.plan.egress, { host: CA_PROBE_HOST, port: TLS_PROBE_PORT }],
+    // The probe's name is pinned to the bundle's loopback, and that exact address allowed on its port: nothing else private is.
+    allow: [...egress.allow, { host: CA_PROBE_HOST, port: TLS_PROBE_PORT }, { host: LOOPBACK, port: TLS_PROBE_PORT }],
+    hosts: { [CA_PROBE_HOST]: LOOPBACK },
+    deny: egress.deny,
     auditLog: `${GUEST_LOG_DIR}/egress.jsonl`,
-    tls: { port: TLS_PROBE_PORT, cert: `${GUEST_CONFIG_DIR}/tls/server.crt`, key: `${GUEST_CONFIG_DIR}/tls/server.key` },
+    audit: egress.audit,
+    limits: { maxConnections: egress.maxConnections, idleTimeoutMs: egress.idleTimeoutMs },
+    tls: { host: LOOPBACK, port: TLS_PROBE_PORT, cert: `${GUEST_CONFIG_DIR}/tls/server.crt`, key: `${GUEST_CONFIG_DIR}/tls/server.key` },
   };
 }
 

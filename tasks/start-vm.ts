@@ -1,12 +1,16 @@
 /**
  * start-vm: the agent machine on the bottle's private network, its proxy env
- * pointing at the bundle. Reused while its configuration is unchanged;
- * recreated (new id, so every task after it runs again) otherwise. It starts
- * after the bundle (needs daemons): the agent never runs without its only way
- * out, and on smolvm the first machine on the network gets the address the
- * plan gives the bundle (lib/backends/smolvm/fabric.ts).
+ * pointing at the bundle, hardened and limited (the backend drops every
+ * capability; the plan gives cpus, memory, pids and disk), its resolver's
+ * only upstream the bundle, so no lookup leaves the bottle. Reused while its
+ * configuration is unchanged; recreated (new id, so every task after it runs
+ * again) otherwise, a remade network included. It starts after the bundle
+ * (needs daemons): the agent never runs without its only way out, and on
+ * smolvm the first machine on the network gets the address the plan gives
+ * the bundle (lib/backends/smolvm/fabric.ts).
  */
 import { hash, stableStringify } from '../lib/engine/fingerprint.js';
+import type { NetworkInfo } from '../lib/backends/types.js';
 import type { ImageOutput } from './agent-image.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
 
@@ -18,7 +22,17 @@ export interface StartVmOutput {
 
 function machineConfig(ctx: BottleCtx, image: string) {
   const { plan } = ctx;
-  return { image, user: plan.user, cpus: plan.cpus, memoryMiB: plan.memoryMiB, env: ctx.guestEnv, network: plan.network };
+  return {
+    image,
+    user: plan.user,
+    cpus: plan.cpus,
+    memoryMiB: plan.memoryMiB,
+    pids: plan.pids,
+    ...(plan.diskMiB ? { diskMiB: plan.diskMiB } : {}),
+    ...(plan.bundleIp ? { dns: [plan.bundleIp] } : {}),
+    env: ctx.guestEnv,
+    network: plan.network,
+  };
 }
 
 export const startVm = bottleTask<StartVmOutput>({
@@ -34,17 +48,13 @@ export const startVm = bottleTask<StartVmOutput>({
     const { plan } = ctx;
     const image = plan.image ?? (io.needs['agent-image'] as ImageOutput).image;
     const config = machineConfig(ctx, image);
+    const networkId = (io.needs.network as NetworkInfo).id;
     const info = await backendOf(ctx).startMachine(
       {
+        ...config,
         name: plan.machine,
-        image,
         labels: { ...plan.labels, 'bot-bottle.role': 'agent' },
-        configHash: hash(stableStringify(config)),
-        env: ctx.guestEnv,
-        user: plan.user,
-        ...(plan.cpus ? { cpus: plan.cpus } : {}),
-        ...(plan.memoryMiB ? { memoryMiB: plan.memoryMiB } : {}),
-        network: plan.network,
+        configHash: hash(stableStringify({ ...config, networkId })),
       },
       op(io),
     );

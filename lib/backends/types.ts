@@ -39,12 +39,23 @@ export interface MachineSpec {
   user?: string;
   cpus?: number;
   memoryMiB?: number;
+  /** Most processes at once. */
+  pids?: number;
+  /** A cap on the machine's own disk, where the backend can set one. */
+  diskMiB?: number;
+  /** Nothing but mounts and a small /tmp is writable. */
+  readOnlyRoot?: boolean;
+  /**
+   * Where the machine's resolver sends what it cannot answer itself (the
+   * agent: its bundle, so no lookup leaves the bottle). Docker only: smolvm
+   * has no such setting for the guest (smolvm/fabric.ts).
+   */
+  dns?: string[];
   /** The bottle's private network and the fixed address there, if any. */
   network: string;
   ip?: string;
-  /** Further networks, with DNS aliases (the bundle's way out). */
-  extraNetworks?: { name: string; aliases?: string[] }[];
-  aliases?: string[];
+  /** Further networks (the bundle's way out). */
+  extraNetworks?: { name: string }[];
   mounts?: { host: string; guest: string; readonly: boolean }[];
   command?: string[];
 }
@@ -61,6 +72,8 @@ export type MachineState = 'running' | 'stopped' | 'missing';
 
 export interface NetworkInfo {
   network: string;
+  /** Changes when the network is made anew, so what is attached to it is recreated too; null where there is no network object. */
+  id: string | null;
   egressNetwork: string | null;
   subnet: string | null;
 }

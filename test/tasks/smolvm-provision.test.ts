@@ -53,12 +53,17 @@ const verb = (v: string) => fake.calls.filter((c) => c[1] === v);
 const guest = () => fake.guestCalls.map((c) => unwrapUser(c.argv).argv.join(' '));
 
 describe('prompt (seed: TestProvisionPrompt)', () => {
-  it('copies with smolvm machine cp <host prompt> <machine>:<guest home>/.claude-bottle-prompt.txt', async () => {
+  it('copies with smolvm machine cp <host prompt> into a staging dir of root\'s; the user puts it at <guest home>/.claude-bottle-prompt.txt', async () => {
+    // Not straight to the guest path, as the seed did: machine cp would follow a link the guest put there.
     const ctx = await bottle({ prompt: '' });
     expect((await runTask(ctx, 'prompt')).status).toBe('done');
+    const staged = /^\/tmp\/\.bot-bottle-[0-9a-f]{16}\/prompt\.txt$/;
     expect(verb('cp')).toEqual([
-      ['machine', 'cp', ctx.plan.promptFile, `claude-bottle-${ctx.plan.slug}:/home/node/.claude-bottle-prompt.txt`, '--mode', '600', '--uid', '1000', '--gid', '1000'],
+      ['machine', 'cp', ctx.plan.promptFile, expect.stringMatching(new RegExp(`^claude-bottle-${ctx.plan.slug}:${staged.source.slice(1)}`)), '--mode', '600', '--uid', '1000', '--gid', '1000'],
     ]);
+    const put = fake.guestCalls.map((c) => unwrapUser(c.argv)).find((c) => c.argv.includes('/home/node/.claude-bottle-prompt.txt'))!;
+    expect(put.user).toBe('node');
+    expect(put.argv.at(-1)).toMatch(staged);
   });
 
   it('returns the guest path when the agent has a prompt', async () => {
@@ -88,10 +93,12 @@ describe('skills (seed: TestProvisionSkills)', () => {
     const ctx = await bottle({ skills: ['init-prd', 'verify'] });
     expect((await runTask(ctx, 'skills')).status).toBe('done');
     const dir = '/home/node/.claude/skills';
-    expect(guest().filter((c) => c.startsWith('mkdir'))).toEqual([`mkdir -p ${dir}`]);
-    expect(guest().filter((c) => c.startsWith('rm -rf'))).toEqual([`rm -rf ${dir}/init-prd`, `rm -rf ${dir}/verify`]);
-    // One copy per skill: its tree as one archive, unpacked in the skills dir, so it lands in <dir>/<skill>.
-    expect(fake.uploads.map((u) => u.path)).toEqual(['/tmp/.bot-bottle-init-prd.tar', '/tmp/.bot-bottle-verify.tar']);
+    expect(guest().filter((c) => c.startsWith('mkdir -p'))).toEqual([`mkdir -p ${dir}`]);
+    expect(guest().filter((c) => c.startsWith(`rm -rf ${dir}`))).toEqual([`rm -rf ${dir}/init-prd`, `rm -rf ${dir}/verify`]);
+    // One copy per skill: its tree as one archive, staged, unpacked in the skills dir, so it lands in <dir>/<skill>.
+    const staged = fake.uploads.map((u) => u.path);
+    expect(staged).toEqual([expect.stringMatching(/^\/tmp\/\.bot-bottle-[0-9a-f]{16}\/init-prd\.tar$/), expect.stringMatching(/\/verify\.tar$/)]);
+    const stage = staged.map((p) => p.replace(/\/[^/]+$/, ''));
     for (const [i, skill] of ['init-prd', 'verify'].entries()) {
       const archive = join(work, `${skill}.tar`);
       await writeFile(archive, fake.uploads[i]!.content);
@@ -99,20 +106,18 @@ describe('skills (seed: TestProvisionSkills)', () => {
         [`${skill}/`, `${skill}/SKILL.md`, `${skill}/refs/`, `${skill}/refs/notes.md`],
       );
     }
-    expect(guest()).toEqual([
-      `mkdir -p ${dir}`,
-      `rm -rf ${dir}/init-prd`, `tar -x --no-same-owner -f /tmp/.bot-bottle-init-prd.tar -C ${dir}`, 'rm -f /tmp/.bot-bottle-init-prd.tar',
-      `rm -rf ${dir}/verify`, `tar -x --no-same-owner -f /tmp/.bot-bottle-verify.tar -C ${dir}`, 'rm -f /tmp/.bot-bottle-verify.tar',
-    ]);
-    // All as the agent's user but the archive's removal (root's file in /tmp).
-    expect(fake.guestCalls.map((c) => unwrapUser(c.argv).user)).toEqual(['node', 'node', 'node', null, 'node', 'node', null]);
+    const unpack = (i: number) => [`id node`, `mkdir -m 711 ${stage[i]}`, `tar -x --no-same-owner -f ${staged[i]} -C ${dir}`, `rm -rf ${stage[i]}`];
+    expect(guest()).toEqual([`mkdir -p ${dir}`, `rm -rf ${dir}/init-prd`, ...unpack(0), `rm -rf ${dir}/verify`, ...unpack(1)]);
+    // All as the agent's user but the staging (root's directory in /tmp).
+    const asRoot = [null, null, 'node', null];
+    expect(fake.guestCalls.map((c) => unwrapUser(c.argv).user)).toEqual(['node', 'node', ...asRoot, 'node', ...asRoot]);
   });
 
   it('honours BOTTLE_GUEST_SKILLS_DIR', async () => {
     const ctx = await bottle({ skills: ['init-prd'] }, { BOTTLE_GUEST_SKILLS_DIR: '/opt/claude/skills' });
     await runTask(ctx, 'skills');
     expect(guest()).toContain('mkdir -p /opt/claude/skills');
-    expect(guest()).toContain('tar -x --no-same-owner -f /tmp/.bot-bottle-init-prd.tar -C /opt/claude/skills');
+    expect(guest()).toContainEqual(expect.stringMatching(/^tar -x --no-same-owner -f \/tmp\/\.bot-bottle-[0-9a-f]{16}\/init-prd\.tar -C \/opt\/claude\/skills$/));
   });
 
   it('fails on a missing skill, naming it and where it was looked for, before touching the guest', async () => {

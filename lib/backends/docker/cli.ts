@@ -42,8 +42,10 @@ export function dockerError(args: readonly string[], result: RunResult): TaskErr
 
 /** The fields of `docker network inspect` we read. */
 export interface NetworkInspect {
+  Id: string;
   Name: string;
   Internal: boolean;
+  Options?: Record<string, string> | null;
   IPAM: { Config: { Subnet?: string }[] | null };
   Containers?: Record<string, { Name: string }>;
 }

@@ -1,11 +1,15 @@
 /**
  * Starts a container idempotently: reused when its `bot-bottle.config` label
  * matches the wanted configuration (started if stopped), recreated otherwise.
- * Secrets reach the container through the docker CLI's environment (`-e NAME`),
- * never through argv.
+ * Every container is hardened whatever the spec says: no capabilities,
+ * no-new-privileges, IPv6 off (no link-local way to the host's bridge); the
+ * spec adds limits, a read-only root and the resolver's upstream. Secrets
+ * reach the container through an env file, never argv (env-file.ts).
  */
+import { TaskError } from '../../engine/errors.js';
 import type { MachineInfo, MachineSpec, MachineState, OpOptions } from '../types.js';
 import { docker, inspectMany } from './cli.js';
+import { withEnvFile } from './env-file.js';
 
 export const CONFIG_LABEL = 'bot-bottle.config';
 
@@ -23,27 +27,43 @@ export async function startContainer(spec: MachineSpec, options: OpOptions): Pro
     return { name: spec.name, id: existing.Id, created: false };
   }
   if (existing) await docker(['rm', '--force', spec.name], options);
-  const { stdout } = await docker(runArgs(spec), { ...options, env: spec.env });
+  const { stdout } = await withEnvFile(spec.env, (envArgs) => docker(runArgs(spec, envArgs), options).catch(explainStorageOpt(spec)));
   const id = stdout.trim().split('\n').at(-1)!;
   for (const net of spec.extraNetworks ?? []) {
-    await docker(['network', 'connect', ...(net.aliases ?? []).flatMap((a) => ['--alias', a]), net.name, spec.name], options);
+    await docker(['network', 'connect', net.name, spec.name], options);
   }
   return { name: spec.name, id, created: true };
 }
 
-function runArgs(spec: MachineSpec): string[] {
-  const args = ['run', '--detach', '--name', spec.name, '--hostname', spec.name];
+/** What is always set: nothing the tasks need is lost (they write as the file's owner, never as a privileged root). */
+const HARDENED = ['--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--sysctl', 'net.ipv6.conf.all.disable_ipv6=1'];
+
+function runArgs(spec: MachineSpec, envArgs: string[]): string[] {
+  const args = ['run', '--detach', '--name', spec.name, '--hostname', spec.name, ...HARDENED, ...envArgs];
   for (const [k, v] of Object.entries({ ...spec.labels, [CONFIG_LABEL]: spec.configHash })) args.push('--label', `${k}=${v}`);
   args.push('--network', spec.network);
   if (spec.ip) args.push('--ip', spec.ip);
-  for (const alias of spec.aliases ?? []) args.push('--network-alias', alias);
-  for (const name of Object.keys(spec.env)) args.push('--env', name);
+  for (const server of spec.dns ?? []) args.push('--dns', server);
   if (spec.user) args.push('--user', spec.user);
-  if (spec.cpus) args.push('--cpus', String(spec.cpus));
-  if (spec.memoryMiB) args.push('--memory', `${spec.memoryMiB}m`);
+  // A CFS quota, not --cpus: Docker refuses --cpus above the host's count, a quota simply does not bind there.
+  if (spec.cpus) args.push('--cpu-period', '100000', '--cpu-quota', String(Math.round(spec.cpus * 100_000)));
+  if (spec.memoryMiB) args.push('--memory', `${spec.memoryMiB}m`, '--memory-swap', `${spec.memoryMiB}m`);
+  if (spec.pids) args.push('--pids-limit', String(spec.pids));
+  if (spec.diskMiB) args.push('--storage-opt', `size=${spec.diskMiB}m`);
+  if (spec.readOnlyRoot) args.push('--read-only', '--tmpfs', '/tmp:rw,nosuid,nodev,size=16m');
   for (const m of spec.mounts ?? []) args.push('--mount', `type=bind,source=${m.host},target=${m.guest}${m.readonly ? ',readonly' : ''}`);
   args.push(spec.image, ...(spec.command ?? []));
   return args;
+}
+
+/** Docker's storage drivers cap a container's disk only in some setups (overlay2 on xfs with pquota, btrfs, zfs). */
+function explainStorageOpt(spec: MachineSpec) {
+  return (error: unknown): never => {
+    if (spec.diskMiB && error instanceof TaskError && /storage-opt/.test(error.message)) {
+      throw new TaskError(`${spec.name}: this Docker cannot cap a container's disk (${error.message}); remove \`disk\` from the bottle, or run Docker on a storage driver that can`, { code: 'DISK_CAP_UNSUPPORTED' });
+    }
+    throw error;
+  };
 }
 
 export async function containerStates(names: readonly string[], options: OpOptions = {}): Promise<Map<string, MachineState>> {

@@ -7,6 +7,7 @@
  * follows fabric.ts. It does not build images (image-archive.ts bridges
  * Docker's) and has no network objects of its own to make or remove.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -15,7 +16,8 @@ import { cacheDir } from '../../images/paths.js';
 import type { BottlePlan } from '../../plan/types.js';
 import type { Backend, ExecOptions, MachineInfo, MachineSpec, MachineState, OpOptions } from '../types.js';
 import { FIRST_MEMBER_IP, networkFields } from './fabric.js';
-import { asUser, hostsArgv, isRoot, parseId } from './guest.js';
+import { asUser, isRoot, parseId } from './guest.js';
+import { installFileArgv, unpackArgv } from '../guest-install.js';
 import { dockerImageBridge, type ImageBridge } from './image-archive.js';
 import { realRunner, type Runner } from './runner.js';
 import type { CreateRequest, SmolvmMachine, SmolvmTransport } from './transport.js';
@@ -51,16 +53,32 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
     return owner;
   }
 
-  /** Docker's network aliases, for the machine itself (the bundle's TLS probe name). */
-  async function afterStart(spec: MachineSpec, op: OpOptions): Promise<void> {
-    if (!spec.aliases?.length) return;
-    const result = await transport.exec(spec.name, hostsArgv(spec.aliases), op);
-    if (result.exitCode !== 0) throw new TaskError(`could not write /etc/hosts in ${spec.name}: ${result.stderr.trim()}`, { code: 'HOSTS_FAILED' });
+  /**
+   * `machine cp` writes as root and would follow a link the guest put at the
+   * destination, so it writes only into a fresh directory of root's, named
+   * here at random (`mkdir` fails on anything already there, link or not);
+   * the user then takes the file from there (guest-install.ts), and the
+   * directory goes.
+   */
+  async function staged(machine: string, hostPath: string, user: string, op: OpOptions, what: string, use: (guestFile: string) => string[]): Promise<void> {
+    const owner = await ownerOf(machine, user, op);
+    const dir = `/tmp/.bot-bottle-${randomBytes(8).toString('hex')}`;
+    await guestOk(machine, ['mkdir', '-m', '711', dir], op, `make a staging directory in ${machine}`);
+    try {
+      await transport.upload(machine, hostPath, `${dir}/${basename(hostPath)}`, { ...op, mode: 0o600, ...owner });
+      await guestOk(machine, asUser(user, use(`${dir}/${basename(hostPath)}`)), op, what);
+    } finally {
+      await transport.exec(machine, ['rm', '-rf', dir], op);
+    }
+  }
+
+  async function guestOk(machine: string, argv: string[], op: OpOptions, what: string): Promise<void> {
+    const result = await transport.exec(machine, argv, op);
+    if (result.exitCode !== 0) throw new TaskError(`could not ${what}: ${(result.stderr || result.stdout).trim()}`, { code: 'COPY_FAILED' });
   }
 
   async function reuse(spec: MachineSpec, found: SmolvmMachine, op: OpOptions): Promise<MachineInfo> {
     if (found.state !== 'running') await transport.start(spec.name, op);
-    await afterStart(spec, op);
     return { name: spec.name, id: machineId(spec, found), created: false };
   }
 
@@ -83,7 +101,7 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
 
     async ensureNetwork(plan: BottlePlan) {
       // A named network is made by its first member's lease (fabric.ts): nothing to create.
-      return { network: plan.network, egressNetwork: null, subnet: null };
+      return { network: plan.network, id: null, egressNetwork: null, subnet: null };
     },
 
     networkExists: async () => true,
@@ -104,7 +122,6 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
         throw new TaskError(`smolvm machine ${spec.name} was created by someone else meanwhile, with another configuration`, { code: 'SMOLVM_CONFLICT', transient: true });
       }
       await transport.start(spec.name, op);
-      await afterStart(spec, op);
       const made = await transport.get(spec.name, op);
       return { name: spec.name, id: machineId(spec, made), created: true };
     },
@@ -116,27 +133,18 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
 
     async copyFile(machine: string, hostPath: string, guestPath: string, options: OpOptions & { mode: number; user: string }) {
       await requireRunning(machine, options);
-      const owner = await ownerOf(machine, options.user, options);
-      await transport.upload(machine, hostPath, guestPath, { ...options, ...owner });
+      await staged(machine, hostPath, options.user, options, `write ${machine}:${guestPath} as ${options.user}`, (file) => installFileArgv(guestPath, options.mode, file));
     },
 
-    /** smolvm copies single files only: a tar made on the host, copied in, unpacked by the user, removed. */
+    /** smolvm copies single files only: a tar made on the host, staged, unpacked by the user. */
     async copyDir(machine: string, hostDir: string, guestParent: string, options: OpOptions & { user: string }) {
       await requireRunning(machine, options);
-      const name = basename(hostDir);
       const dir = await mkdtemp(join(tmpdir(), 'bottle-copy-'));
-      const archive = join(dir, `${name}.tar`);
-      const guestArchive = `/tmp/.bot-bottle-${name}.tar`;
+      const archive = join(dir, `${basename(hostDir)}.tar`);
       try {
-        const packed = await runner('tar', ['-C', dirname(hostDir), '-cf', archive, name], options);
+        const packed = await runner('tar', ['-C', dirname(hostDir), '-cf', archive, basename(hostDir)], options);
         if (packed.exitCode !== 0) throw new TaskError(`could not pack ${hostDir}: ${packed.stderr.trim()}`, { code: 'COPY_FAILED' });
-        await transport.upload(machine, archive, guestArchive, { ...options, mode: 0o644, uid: 0, gid: 0 });
-        try {
-          const unpacked = await transport.exec(machine, asUser(options.user, ['tar', '-x', '--no-same-owner', '-f', guestArchive, '-C', guestParent]), options);
-          if (unpacked.exitCode !== 0) throw new TaskError(`could not unpack ${name} into ${machine}:${guestParent}: ${unpacked.stderr.trim()}`, { code: 'COPY_FAILED' });
-        } finally {
-          await transport.exec(machine, ['rm', '-f', guestArchive], options);
-        }
+        await staged(machine, archive, options.user, options, `unpack ${basename(hostDir)} into ${machine}:${guestParent}`, (file) => unpackArgv(guestParent, file));
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

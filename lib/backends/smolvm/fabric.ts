@@ -15,8 +15,13 @@
  *   itself is reached over the fabric. TSI would not enforce the list, hence
  *   virtio-net.
  * - a machine with a way out (the bundle) gets unrestricted egress (`--net`).
- * DNS queries go to the gateway, which forwards them unfiltered when no
- * allow-host list is set; only connections are gated.
+ * DNS queries go to the gateway (`100.96.k.1`), which forwards them
+ * unfiltered when no allow-host list is set: any UDP datagram to port 53
+ * lands there, whatever its address [stack.rs], so a guest reaches an outside
+ * resolver by name lookups alone. `--dns` does not help: it changes the
+ * gateway's upstream, which the gateway then asks from the host
+ * [launcher.rs], not the guest's resolver. Only connections are gated; this
+ * gap is documented in README's security model.
  */
 import type { MachineSpec } from '../types.js';
 import type { CreateRequest } from './transport.js';

@@ -29,17 +29,3 @@ export function parseId(stdout: string): { uid: number; gid: number } | null {
   const m = /uid=(\d+)(?:\([^)]*\))? gid=(\d+)/.exec(stdout);
   return m ? { uid: Number(m[1]), gid: Number(m[2]) } : null;
 }
-
-const MARK = '# bot-bottle';
-const HOSTS =
-  'f=/etc/hosts; { grep -v "$0\\$" "$f" 2>/dev/null; for h; do printf "%s %s\\n" "$h" "$0"; done; } > "$f.bot-bottle" && cat "$f.bot-bottle" > "$f" && rm -f "$f.bot-bottle"';
-
-/**
- * Replaces this machine's own lines in /etc/hosts (marked `# bot-bottle`)
- * with `127.0.0.1 <alias> # bot-bottle` lines: Docker's network aliases,
- * which smolvm has no DNS for. `cat >` keeps the file's inode, in case the
- * image bind-mounts it.
- */
-export function hostsArgv(aliases: readonly string[]): string[] {
-  return ['sh', '-c', HOSTS, MARK, ...aliases.map((a) => `127.0.0.1 ${a}`)];
-}

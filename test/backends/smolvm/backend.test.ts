@@ -17,7 +17,9 @@ import { attachArgs } from '../../../lib/backends/smolvm/cli-attach.js';
 import { httpTransport } from '../../../lib/backends/smolvm/http.js';
 import type { ImageBridge } from '../../../lib/backends/smolvm/image-archive.js';
 import type { Backend, MachineSpec } from '../../../lib/backends/types.js';
-import { fakeSmolvm, type FakeSmolvm } from './fake-smolvm.js';
+import { defaultGuest, fakeSmolvm, type FakeSmolvm } from './fake-smolvm.js';
+import { unwrapUser } from '../../../lib/backends/smolvm/guest.js';
+import { installFileArgv } from '../../../lib/backends/guest-install.js';
 
 let fake: FakeSmolvm;
 let backend: Backend;
@@ -123,11 +125,27 @@ describe('copies', () => {
     await writeFile(join(host, 'file.txt'), 'x');
   });
 
-  it('uploads a file owned by the user\'s uid and gid, read in the guest', async () => {
+  it('stages a file in a fresh directory of root\'s, owned by the user, who puts it in place; then removes the directory', async () => {
     fake.add(spec.name);
     await backend.copyFile(spec.name, join(host, 'file.txt'), '/home/node/f', { mode: 0o640, user: 'node' });
-    expect(fake.uploads.map((u) => [u.path, u.mode, u.uid, u.gid])).toEqual([['/home/node/f', '640', '1000', '1000']]);
-    expect(fake.guestCalls.map((c) => c.argv)).toEqual([['id', 'node']]);
+    const [upload] = fake.uploads;
+    const dir = upload!.path.replace(/\/file\.txt$/, '');
+    expect(dir).toMatch(/^\/tmp\/\.bot-bottle-[0-9a-f]{16}$/);
+    expect([upload!.mode, upload!.uid, upload!.gid, upload!.content.toString()]).toEqual(['600', '1000', '1000', 'x']);
+    expect(fake.guestCalls.map((c) => unwrapUser(c.argv))).toEqual([
+      { user: null, argv: ['id', 'node'] },
+      { user: null, argv: ['mkdir', '-m', '711', dir] },
+      { user: 'node', argv: installFileArgv('/home/node/f', 0o640, `${dir}/file.txt`) },
+      { user: null, argv: ['rm', '-rf', dir] },
+    ]);
+  });
+
+  it('stages under a new random name each time (the guest cannot plant a link there first)', async () => {
+    fake.add(spec.name);
+    await backend.copyFile(spec.name, join(host, 'file.txt'), '/home/node/f', { mode: 0o600, user: 'node' });
+    await backend.copyFile(spec.name, join(host, 'file.txt'), '/home/node/f', { mode: 0o600, user: 'node' });
+    const [a, b] = fake.uploads.map((u) => u.path);
+    expect(a).not.toBe(b);
   });
 
   it('fails naming a user the guest does not have', async () => {
@@ -137,12 +155,12 @@ describe('copies', () => {
     expect(fake.uploads).toEqual([]);
   });
 
-  it('removes the archive in the guest even when unpacking fails, and says so', async () => {
+  it('removes the staged archive in the guest even when unpacking fails, and says so', async () => {
     fake.add(spec.name);
-    fake.guest = (c) => (c.argv.includes('tar') ? { exitCode: 2, stderr: 'tar: /nope: Cannot open: No such file or directory\n' } : undefined);
+    fake.guest = (c) => (c.argv.includes('tar') ? { exitCode: 2, stderr: 'tar: /nope: Cannot open: No such file or directory\n' } : defaultGuest(c));
     const error = await rejection(backend.copyDir(spec.name, join(host, 'skill'), '/nope', { user: 'node' }));
     expect(error).toMatchObject({ code: 'COPY_FAILED', message: `could not unpack skill into ${spec.name}:/nope: tar: /nope: Cannot open: No such file or directory` });
-    expect(fake.guestCalls.at(-1)!.argv).toEqual(['rm', '-f', '/tmp/.bot-bottle-skill.tar']);
+    expect(fake.guestCalls.at(-1)!.argv).toEqual(['rm', '-rf', fake.uploads[0]!.path.replace(/\/skill\.tar$/, '')]);
   });
 });
 
@@ -165,7 +183,7 @@ describe('status, remove, network', () => {
 
   it('has no network objects: a named network exists while members use it', async () => {
     const plan = { network: 'claude-bottle-demo-abc12' } as Parameters<Backend['ensureNetwork']>[0];
-    expect(await backend.ensureNetwork(plan, {})).toEqual({ network: 'claude-bottle-demo-abc12', egressNetwork: null, subnet: null });
+    expect(await backend.ensureNetwork(plan, {})).toEqual({ network: 'claude-bottle-demo-abc12', id: null, egressNetwork: null, subnet: null });
     expect(await backend.networkExists(plan)).toBe(true);
     await backend.removeNetwork(plan, {});
     expect(fake.calls).toEqual([]);

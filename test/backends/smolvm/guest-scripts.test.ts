@@ -10,7 +10,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asUser, hostsArgv, parseId } from '../../../lib/backends/smolvm/guest.js';
+import { asUser, parseId } from '../../../lib/backends/smolvm/guest.js';
+import { installFileArgv, unpackArgv } from '../../../lib/backends/guest-install.js';
 import { ensureBaseImage } from '../../../lib/images/base-image.js';
 import { cacheDir } from '../../../lib/images/paths.js';
 import { dockerOut } from '../../helpers/docker.js';
@@ -33,6 +34,7 @@ beforeAll(async () => {
   await writeFile(join(host, 'my-skill', 'SKILL.md'), '# s\n');
   await writeFile(join(host, 'my-skill', 'refs', 'a.md'), 'a\n');
   execFileSync('tar', ['-C', host, '-cf', join(host, 'my-skill.tar'), 'my-skill']);
+  await writeFile(join(host, 'prompt.txt'), 'the prompt');
 }, 300_000);
 
 describe('as another user (setpriv)', () => {
@@ -63,25 +65,34 @@ describe('id, for cp --uid --gid', () => {
   });
 });
 
+/** What the backend's staging does before the user takes over: a root dir of 711, the file in it owned by node (as `machine cp --uid --gid --mode 600`). */
+const STAGE = (file: string) => `mkdir -m 711 /tmp/.bot-bottle-s && cp /in/${file} /tmp/.bot-bottle-s/${file} && chown node: /tmp/.bot-bottle-s/${file} && chmod 600 /tmp/.bot-bottle-s/${file}`;
+
 describe('a directory copy unpacked by the user', () => {
-  it('lands as <parent>/<name>, owned by the user, from an archive root owns', async () => {
+  it('lands as <parent>/<name>, owned by the user, from an archive staged in a directory root owns', async () => {
     const r = await inGuest(
       ['sh', '-c', 'stat -c "%U %n" /home/node/skills/my-skill /home/node/skills/my-skill/refs/a.md'],
-      `mkdir -p /home/node/skills && chown node: /home/node/skills && cp /in/my-skill.tar /tmp/.bot-bottle-my-skill.tar && ` +
-        `${asUser('node', ['tar', '-x', '--no-same-owner', '-f', '/tmp/.bot-bottle-my-skill.tar', '-C', '/home/node/skills']).map(q).join(' ')}`,
+      `mkdir -p /home/node/skills && chown node: /home/node/skills && ${STAGE('my-skill.tar')} && ` +
+        `${asUser('node', unpackArgv('/home/node/skills', '/tmp/.bot-bottle-s/my-skill.tar')).map(q).join(' ')}`,
     );
     expect(r.stdout.split('\n')).toEqual(['node /home/node/skills/my-skill', 'node /home/node/skills/my-skill/refs/a.md']);
   });
 });
 
-describe('/etc/hosts aliases', () => {
-  it('adds its lines, replaces them on a second run, keeps the others, and the name resolves', async () => {
-    const write = hostsArgv(['ca-probe.bottle.internal']).map(q).join(' ');
-    const r = await inGuest(['sh', '-c', 'cat /etc/hosts; echo ---; getent hosts ca-probe.bottle.internal'], `${write} && ${write}`);
-    const [file, resolved] = r.stdout.split('\n---\n');
-    expect(file!.split('\n').filter((l) => l.includes('bot-bottle'))).toEqual(['127.0.0.1 ca-probe.bottle.internal # bot-bottle']);
-    expect(file).toContain('localhost');
-    expect(resolved).toMatch(/^127\.0\.0\.1\s+ca-probe\.bottle\.internal$/);
+describe('a file put in place by its owner', () => {
+  const install = (dest: string) => asUser('node', installFileArgv(dest, 0o600, '/tmp/.bot-bottle-s/prompt.txt')).map(q).join(' ');
+
+  it('replaces a symlink the guest planted instead of writing through it', async () => {
+    const r = await inGuest(
+      ['sh', '-c', 'stat -c "%U:%G %a %F" /etc/shadow /home/node/p.txt; cat /home/node/p.txt'],
+      `ln -s /etc/shadow /home/node/p.txt && ${STAGE('prompt.txt')} && ${install('/home/node/p.txt')}`,
+    );
+    expect(r.stdout.split('\n')).toEqual(['root:shadow 640 regular file', 'node:node 600 regular file', 'the prompt']);
+  });
+
+  it('refuses a directory at the destination, and leaves no temporary file', async () => {
+    const r = await inGuest(['ls', '-A', '/home/node/d'], `mkdir /home/node/d && chown node: /home/node/d && ${STAGE('prompt.txt')} && ! ${install('/home/node/d')}`);
+    expect(r).toMatchObject({ exitCode: 0, stdout: '' });
   });
 });
 
