@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
- * The `bottle` executable: argv to lib/cli, the exit code back to the shell.
+ * The `bottle` executable: argv to cli/, the exit code back to the shell.
  * The only place that sets exit codes, installs signal handlers or writes to
  * the terminal directly. A first Ctrl-C cancels the run (exit 130); a second
  * exits at once.
  */
-import { main } from '../lib/cli/main.js';
+import { main } from '../cli/main.js';
 
 const controller = new AbortController();
 let interrupts = 0;

@@ -3,7 +3,7 @@
  * bundle, then the networks; with `purge`, the bottle's state dir last.
  */
 import { rm } from 'node:fs/promises';
-import { defineGraph, type Graph } from '../lib/engine/graph.js';
+import { defineGraph, type Graph } from '../lib/engine/index.js';
 import { backendOf, bottleTask, op, type RunEnv } from '../tasks/context.js';
 
 const removeMachine = bottleTask({

@@ -10,7 +10,7 @@
  *                                                        └─ skills ────┘
  * (start-vm after daemons: the agent starts once its way out is up.)
  */
-import { defineGraph, type Graph } from '../lib/engine/graph.js';
+import { defineGraph, type Graph } from '../lib/engine/index.js';
 import type { RunEnv } from '../tasks/context.js';
 import { agentImage } from '../tasks/agent-image.js';
 import { baseImage } from '../tasks/base-image.js';

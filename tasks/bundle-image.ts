@@ -1,7 +1,7 @@
 /** The bundle image (images/bundle): Node and our compiled daemons. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { TaskError } from '../lib/engine/errors.js';
+import { TaskError } from '../lib/engine/index.js';
 import { imageExists } from '../lib/images/base-image.js';
 import { buildImage, dockerfileHash, imageTag, type ImageBuild } from '../lib/images/build-image.js';
 import { packageRoot } from '../lib/images/paths.js';

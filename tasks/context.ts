@@ -3,7 +3,7 @@
  * bottle-scoped ones a BottleCtx: the RunEnv plus the bottle's plan and the
  * values that must not reach records (prompt text, env values).
  */
-import type { TaskDef } from '../lib/engine/task.js';
+import type { TaskDef } from '../lib/engine/index.js';
 import type { Backend, BackendKind } from '../lib/backends/types.js';
 import type { BottlePlan } from '../lib/plan/types.js';
 

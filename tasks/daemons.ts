@@ -9,9 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { TaskError } from '../lib/engine/errors.js';
-import type { TaskIO } from '../lib/engine/task.js';
-import { hash, stableStringify } from '../lib/engine/fingerprint.js';
+import { TaskError, type TaskIO, hash, stableStringify } from '../lib/engine/index.js';
 import { issueServerCert } from '../lib/ca/openssl.js';
 import type { NetworkInfo } from '../lib/backends/types.js';
 import { writeFileAtomic } from '../lib/state/atomic-write.js';

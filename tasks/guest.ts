@@ -1,5 +1,5 @@
 /** Running commands in a guest through any backend, failing with what the command said. */
-import { TaskError } from '../lib/engine/errors.js';
+import { TaskError } from '../lib/engine/index.js';
 import type { Backend, ExecOptions, ExecResult } from '../lib/backends/types.js';
 
 export async function execOk(backend: Backend, machine: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {

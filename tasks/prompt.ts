@@ -5,7 +5,7 @@
  * and `bottle claude` passes `--append-system-prompt-file` exactly then.
  */
 import { writeFileAtomic } from '../lib/state/atomic-write.js';
-import { hash } from '../lib/engine/fingerprint.js';
+import { hash } from '../lib/engine/index.js';
 import type { StartVmOutput } from './start-vm.js';
 import { backendOf, bottleTask, op } from './context.js';
 

@@ -2,7 +2,7 @@
  * ready: a final probe — both machines run and the agent reaches the proxy —
  * and the summary `bottle status` shows.
  */
-import { TaskError } from '../lib/engine/errors.js';
+import { TaskError } from '../lib/engine/index.js';
 import type { CaOutput } from './ca.js';
 import type { GitOutput } from './git.js';
 import type { PromptOutput } from './prompt.js';

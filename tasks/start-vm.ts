@@ -9,7 +9,7 @@
  * smolvm the first machine on the network gets the address the plan gives
  * the bundle (lib/backends/smolvm/fabric.ts).
  */
-import { hash, stableStringify } from '../lib/engine/fingerprint.js';
+import { hash, stableStringify } from '../lib/engine/index.js';
 import type { NetworkInfo } from '../lib/backends/types.js';
 import type { ImageOutput } from './agent-image.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';

@@ -4,7 +4,7 @@
  * `claude mcp get`. (The supervise daemon itself arrives later; until then
  * `claude mcp get` reports it cannot connect, which does not fail the task.)
  */
-import { TaskError } from '../lib/engine/errors.js';
+import { TaskError } from '../lib/engine/index.js';
 import { SUPERVISE_PORT } from '../lib/plan/types.js';
 import type { StartVmOutput } from './start-vm.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';

@@ -6,9 +6,7 @@
  * line is the RESULT line the issue asks for.
  */
 import { PGraph } from 'p-graph';
-import { defineGraph } from '../../lib/engine/graph.js';
-import { runGraph } from '../../lib/engine/scheduler.js';
-import { memoryRecorder } from '../../lib/engine/recorder.js';
+import { defineGraph, runGraph, memoryRecorder } from '../../lib/engine/index.js';
 import { noWorkTasks, UP_SHAPE } from './up-shape.js';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);

@@ -2,7 +2,7 @@
  * The benchmark's graph: the ten tasks of the up graph (DESIGN.md) with their
  * needs, doing no work, so that what is timed is the scheduler alone.
  */
-import type { TaskDef } from '../../lib/engine/task.js';
+import type { TaskDef } from '../../lib/engine/index.js';
 
 export const UP_SHAPE: Record<string, string[]> = {
   prepare: [],

@@ -7,10 +7,9 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TaskError } from '../engine/errors.js';
+import { TaskError, hash } from '../engine/index.js';
 import { run, type RunOptions } from '../process/run.js';
 import { ensureDir } from '../state/root.js';
-import { hash } from '../engine/fingerprint.js';
 
 export interface CaFiles {
   cert: string;

@@ -26,10 +26,3 @@ export type EngineEvent =
 export type EngineEventType = EngineEvent['type'];
 
 export type EventSink = (event: EngineEvent) => void;
-
-/** One sink that hands every event to each of `sinks`, in order. */
-export function fanOut(...sinks: EventSink[]): EventSink {
-  return (event) => {
-    for (const sink of sinks) sink(event);
-  };
-}

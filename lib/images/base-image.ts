@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { TaskError } from '../engine/errors.js';
+import { TaskError } from '../engine/index.js';
 import { docker, inspectMany } from '../backends/docker/cli.js';
 import { run } from '../process/run.js';
 import type { OpOptions } from '../backends/types.js';

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TaskError } from '../engine/errors.js';
+import { TaskError } from '../engine/index.js';
 import { run } from '../process/run.js';
 import type { OpOptions } from '../backends/types.js';
 import { ensureDir } from '../state/root.js';

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { TaskError } from '../engine/errors.js';
+import { TaskError } from '../engine/index.js';
 import { resolveSkills } from './skills.js';
 import type { BottlePlan } from './types.js';
 

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { TaskError } from '../engine/errors.js';
+import { TaskError } from '../engine/index.js';
 
 export interface ResolvedSkill {
   name: string;

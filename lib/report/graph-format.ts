@@ -2,7 +2,7 @@
  * A task graph as text, Mermaid or Graphviz dot. Pure functions of the graph;
  * kept apart from the algorithms (as terraform keeps its dot output apart).
  */
-import type { Graph } from '../engine/graph.js';
+import type { Graph } from '../engine/index.js';
 
 export const GRAPH_FORMATS = ['text', 'mermaid', 'dot'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];

@@ -5,7 +5,7 @@
  * escapes C0 controls but leaves C1 and bidi controls raw; those become `\u`
  * escapes too, which parse to the same strings.
  */
-import type { EngineEvent } from '../engine/events.js';
+import type { EngineEvent } from '../engine/index.js';
 import { terminalJson } from './terminal-text.js';
 
 const json = (value: unknown) => terminalJson(JSON.stringify(value));

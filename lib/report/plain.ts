@@ -4,9 +4,7 @@
  * `verbose`. What came from a task (log lines, error reasons, which may quote
  * the guest) is printed with its control characters escaped.
  */
-import type { EngineEvent } from '../engine/events.js';
-import type { EndStatus } from '../engine/status.js';
-import { RUN_ITEM } from '../engine/options.js';
+import { type EngineEvent, type EndStatus, RUN_ITEM } from '../engine/index.js';
 import { terminalText } from './terminal-text.js';
 
 const WORD: Record<EndStatus, string> = {

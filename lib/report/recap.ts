@@ -5,8 +5,7 @@
  * may quote the guest: its control characters are escaped here, before any
  * colour.
  */
-import type { RunResult } from '../engine/options.js';
-import { END_STATUSES, emptyCounts, type EndStatus } from '../engine/status.js';
+import { type RunResult, END_STATUSES, emptyCounts, type EndStatus } from '../engine/index.js';
 import type { RecapContext } from './reporter.js';
 import { itemLabel } from './item-label.js';
 import { terminalText } from './terminal-text.js';

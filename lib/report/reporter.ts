@@ -3,8 +3,7 @@
  * that draws the recap once the run is over. Renderers write through the
  * streams they are given; none touches process globals.
  */
-import type { EventSink } from '../engine/events.js';
-import type { RunResult } from '../engine/options.js';
+import type { EventSink, RunResult } from '../engine/index.js';
 
 export interface ReporterStreams {
   /** Text to stdout (the NDJSON renderer writes nothing else there). */

@@ -6,10 +6,8 @@
  * colour is off. A row's reason (which may quote the guest) has its control
  * characters escaped before it is coloured.
  */
-import type { RunStatus } from '../engine/events.js';
-import { END_STATUSES, type EndStatus, type Status } from '../engine/status.js';
+import { type RunStatus, END_STATUSES, type EndStatus, type Status, RUN_ITEM } from '../engine/index.js';
 import { countRows, type Group, type Model, type Row } from './tty-model.js';
-import { RUN_ITEM } from '../engine/options.js';
 import { terminalText } from './terminal-text.js';
 
 export type Colour = 'green' | 'red' | 'yellow' | 'cyan' | 'dim' | 'bold';

@@ -9,9 +9,7 @@
  * `tasks - run tasks seen` nodes, a bound that only shrinks: a bottle is
  * finished when that many of its nodes ended (or at run-end), never before.
  */
-import type { EngineEvent } from '../engine/events.js';
-import { RUN_ITEM } from '../engine/options.js';
-import { END_STATUSES, type EndStatus, type Status } from '../engine/status.js';
+import { type EngineEvent, RUN_ITEM, END_STATUSES, type EndStatus, type Status } from '../engine/index.js';
 
 export interface Row {
   item: string;

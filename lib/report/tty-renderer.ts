@@ -23,7 +23,7 @@ export interface FrameHooks {
 /** A renderer class for `new Listr(.., { renderer })`: listr2 builds it itself, so the hooks come by closure. */
 export function frameRenderer(hooks: FrameHooks) {
   return class FrameRenderer extends DefaultRenderer {
-    /** The renderer was picked by lib/cli/progress.ts; listr2 must not fall back by reading process.stdout.isTTY. */
+    /** The renderer was picked by cli/progress.ts; listr2 must not fall back by reading process.stdout.isTTY. */
     static override nonTTY = true;
     private timer: NodeJS.Timeout | undefined;
 

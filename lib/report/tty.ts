@@ -15,9 +15,7 @@
  * and `finish` does not throw them.
  */
 import { Listr, ListrLogger, ProcessOutput, Spinner, type ListrTask, type ListrTaskWrapper } from 'listr2';
-import type { EngineEvent } from '../engine/events.js';
-import type { RunResult } from '../engine/options.js';
-import type { Status } from '../engine/status.js';
+import type { EngineEvent, RunResult, Status } from '../engine/index.js';
 import { recapLines } from './recap.js';
 import { terminalText } from './terminal-text.js';
 import type { Reporter, ReporterStreams } from './reporter.js';

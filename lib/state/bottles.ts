@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ItemRecord } from '../engine/recorder.js';
+import type { ItemRecord } from '../engine/index.js';
 import type { BottlePlan } from '../plan/types.js';
 
 export interface KnownBottle {

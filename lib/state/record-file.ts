@@ -4,8 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { STATUSES } from '../engine/status.js';
-import type { ItemRecord } from '../engine/recorder.js';
+import { STATUSES, type ItemRecord } from '../engine/index.js';
 import { StateError, errnoCode } from './errors.js';
 
 // Loose objects: fields a later version adds survive a read and a rewrite.

@@ -5,7 +5,7 @@
  * It does not lock: the caller holds the item's lock (lock.ts) for the run.
  */
 import { join } from 'node:path';
-import type { ItemRecord, Recorder, TaskRecord } from '../engine/recorder.js';
+import type { ItemRecord, Recorder, TaskRecord } from '../engine/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { CoalescingWriter } from './coalescing-writer.js';
 import { createLogWriter } from './log-writer.js';

@@ -1,7 +1,7 @@
 /** The argv `bottle claude` runs: the prompt file flag exactly when the recorded prompt path is non-null. */
 import { describe, expect, it } from 'vitest';
-import { claudeCommand } from '../../lib/cli/commands/claude.js';
-import type { TaskRecord } from '../../lib/engine/recorder.js';
+import { claudeCommand } from '../../cli/commands/claude.js';
+import type { TaskRecord } from '../../lib/engine/index.js';
 import type { KnownBottle } from '../../lib/state/bottles.js';
 import type { BottlePlan } from '../../lib/plan/types.js';
 

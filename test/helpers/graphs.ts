@@ -2,9 +2,7 @@
  * Builders for engine tests: tasks that sleep on the virtual clock, count how
  * many run at once, and fail on cue.
  */
-import { TaskError } from '../../lib/engine/errors.js';
-import type { EngineEvent } from '../../lib/engine/events.js';
-import type { TaskDef } from '../../lib/engine/task.js';
+import { TaskError, type EngineEvent, type TaskDef } from '../../lib/engine/index.js';
 import type { VirtualClock } from './virtual-clock.js';
 
 export interface Probe {

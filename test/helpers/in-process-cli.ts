@@ -1,8 +1,8 @@
-/** Runs `bottle` in-process (lib/cli/main) in a temp dir with its own state root, capturing what it prints. */
+/** Runs `bottle` in-process (cli/main) in a temp dir with its own state root, capturing what it prints. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../lib/cli/main.js';
+import { main } from '../../cli/main.js';
 
 export interface InProcessCli {
   dir: string;

@@ -3,7 +3,7 @@
  * code is sleeping, and then jumps straight to the next timer. Tests assert
  * order and concurrency without real sleeps.
  */
-import type { Clock } from '../../lib/engine/clock.js';
+import type { Clock } from '../../lib/engine/index.js';
 
 interface Timer {
   at: number;

@@ -3,7 +3,7 @@
  * clipboard write ended by BEL, a screen clear and cursor home, a carriage
  * return over the line, and a raw C1 CSI; with text that must pass as it is.
  */
-import type { RunResult } from '../../lib/engine/options.js';
+import type { RunResult } from '../../lib/engine/index.js';
 
 export const GUEST = 'é 🚀 \x1b]52;c;aGk=\x07\x1b[2J\x1b[H\rowned\x9b31m';
 /** How GUEST reads once escaped. */

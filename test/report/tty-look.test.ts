@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../lib/engine/options.js';
-import { STATUSES, type Status } from '../../lib/engine/status.js';
+import { type RunResult, STATUSES, type Status } from '../../lib/engine/index.js';
 import { recapLines } from '../../lib/report/recap.js';
 import {
   collapsedLine,

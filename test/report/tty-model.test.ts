@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../lib/engine/events.js';
-import { emptyCounts } from '../../lib/engine/status.js';
+import { type EngineEvent, emptyCounts } from '../../lib/engine/index.js';
 import { applyEvent, countRows, emptyModel, type Model } from '../../lib/report/tty-model.js';
 
 const TASKS = ['image', 'prepare', 'start'];

@@ -4,10 +4,7 @@
  * emulator. The display in a real terminal is tty-tmux.test.ts.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defineGraph, memoryRecorder, runGraph, TaskError, type Recorder } from '../../lib/engine/index.js';
-import type { EngineEvent } from '../../lib/engine/events.js';
-import type { RunResult } from '../../lib/engine/options.js';
-import { emptyCounts } from '../../lib/engine/status.js';
+import { defineGraph, memoryRecorder, runGraph, TaskError, type Recorder, type EngineEvent, type RunResult, emptyCounts } from '../../lib/engine/index.js';
 import type { ReporterStreams } from '../../lib/report/reporter.js';
 import { ttyReporter, type TtyOptions } from '../../lib/report/tty.js';
 import { items, newProbe, sleepTask, type Ctx } from '../helpers/graphs.js';

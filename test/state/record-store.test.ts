@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TaskRecord } from '../../lib/engine/recorder.js';
+import type { TaskRecord } from '../../lib/engine/index.js';
 import { writeFileAtomic } from '../../lib/state/atomic-write.js';
 import { StateError } from '../../lib/state/errors.js';
 import { createRecordStore } from '../../lib/state/record-store.js';

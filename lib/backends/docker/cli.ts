@@ -4,7 +4,7 @@
  * cannot be reached is transient (it may be starting). It knows nothing of
  * bottles.
  */
-import { TaskError } from '../../engine/errors.js';
+import { TaskError } from '../../engine/index.js';
 import { run, type RunOptions, type RunResult } from '../../process/run.js';
 
 export type DockerOptions = RunOptions & {

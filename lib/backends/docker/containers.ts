@@ -6,7 +6,7 @@
  * spec adds limits, a read-only root and the resolver's upstream. Secrets
  * reach the container through an env file, never argv (env-file.ts).
  */
-import { TaskError } from '../../engine/errors.js';
+import { TaskError } from '../../engine/index.js';
 import type { MachineInfo, MachineSpec, MachineState, OpOptions } from '../types.js';
 import { docker, inspectMany } from './cli.js';
 import { withEnvFile } from './env-file.js';

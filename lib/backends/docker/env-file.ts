@@ -9,7 +9,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TaskError } from '../../engine/errors.js';
+import { TaskError } from '../../engine/index.js';
 
 /** Runs `use` with `['--env-file', path]` (or nothing for an empty env), then removes the file. */
 export async function withEnvFile<T>(env: Readonly<Record<string, string>> | undefined, use: (args: string[]) => Promise<T>): Promise<T> {

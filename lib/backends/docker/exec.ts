@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { execa } from 'execa';
-import { TaskError } from '../../engine/errors.js';
+import { TaskError } from '../../engine/index.js';
 import { installFileArgv, unpackArgv } from '../guest-install.js';
 import type { ExecOptions, ExecResult, OpOptions } from '../types.js';
 import { docker, dockerBinary } from './cli.js';

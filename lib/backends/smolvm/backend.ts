@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { TaskError } from '../../engine/errors.js';
+import { TaskError } from '../../engine/index.js';
 import { cacheDir } from '../../images/paths.js';
 import type { BottlePlan } from '../../plan/types.js';
 import type { Backend, ExecOptions, MachineInfo, MachineSpec, MachineState, OpOptions } from '../types.js';

@@ -5,7 +5,7 @@
  * with the guest's code), so a failure is smolvm's own only when a stderr line
  * starts with `Error: ` followed by one of those templates.
  */
-import { TaskError } from '../../engine/errors.js';
+import { TaskError } from '../../engine/index.js';
 import type { RunResult } from '../../process/run.js';
 
 const TEMPLATES = [

@@ -16,7 +16,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TaskError } from '../../engine/errors.js';
+import { TaskError } from '../../engine/index.js';
 import type { RunOptions, RunResult } from '../../process/run.js';
 import type { ExecResult, OpOptions } from '../types.js';
 import { attachCli } from './cli-attach.js';
@@ -50,7 +50,7 @@ export function cliTransport(options: CliTransportOptions = {}): SmolvmTransport
     return result;
   }
 
-  /** For stop and delete: `vm not found` means there is nothing left to do. */
+  /** For delete: `vm not found` means there is nothing left to do. */
   async function doneIfMissing(args: string[], name: string, op: OpOptions): Promise<void> {
     const result = await smolvm(args, quiet(op), true);
     if (result.exitCode !== 0 && !isNotFound(result.stderr, name)) throw smolvmError(binary, args, result);
@@ -83,8 +83,6 @@ export function cliTransport(options: CliTransportOptions = {}): SmolvmTransport
       if (isNotFound(result.stderr, name)) throw new TaskError(`there is no smolvm machine ${name} to start`, { code: 'MACHINE_MISSING' });
       throw smolvmError(binary, args, result);
     },
-
-    stop: (name, op) => doneIfMissing(['machine', 'stop', '--name', name], name, op),
 
     remove: (name, op) => doneIfMissing(['machine', 'delete', '--name', name, '-f'], name, op),
 

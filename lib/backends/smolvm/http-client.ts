@@ -7,7 +7,7 @@
 // The module object, read at call time: interceptors (nock in tests) patch its properties.
 import http from 'node:http';
 import type { Readable } from 'node:stream';
-import { TaskError } from '../../engine/errors.js';
+import { TaskError } from '../../engine/index.js';
 
 export interface ApiTarget {
   /** Shown in messages. */

@@ -6,7 +6,7 @@
  * unavailable server are worth a retry; a bad request, a missing machine or a
  * conflict are not.
  */
-import { TaskError } from '../../engine/errors.js';
+import { TaskError } from '../../engine/index.js';
 import type { ApiReply } from './http-client.js';
 
 const CODE_OF_STATUS: Record<number, string> = {

@@ -1,7 +1,7 @@
 /**
  * The HTTP API of `smolvm serve` as a SmolvmTransport [src/api/handlers,
  * src/api/types.rs: camelCase bodies; ExecRequest is deny_unknown_fields, so
- * only its own fields are sent]. 404 on delete and stop, and 409 on create,
+ * only its own fields are sent]. 404 on delete, and 409 on create,
  * are what idempotency expects; other error replies become TaskErrors
  * (http-errors.ts).
  *
@@ -15,7 +15,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { TaskError } from '../../engine/errors.js';
+import { TaskError } from '../../engine/index.js';
 import type { ExecResult, OpOptions } from '../types.js';
 import { parseApiUrl, send, type ApiReply, type ApiTarget, type RequestBody } from './http-client.js';
 import { apiError } from './http-errors.js';
@@ -99,10 +99,6 @@ export function httpTransport(options: HttpTransportOptions): SmolvmTransport {
     async start(name, op) {
       const reply = await call('POST', machinePath(name, '/start'), null, op, [404]);
       if (reply.status === 404) throw new TaskError(`there is no smolvm machine ${name} to start (${target.url})`, { code: 'MACHINE_MISSING' });
-    },
-
-    async stop(name, op) {
-      await call('POST', machinePath(name, '/stop'), null, op, [404]);
     },
 
     async remove(name, op) {

@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TaskError } from '../../engine/errors.js';
+import { TaskError } from '../../engine/index.js';
 import type { OpOptions } from '../types.js';
 import type { Runner } from './runner.js';
 

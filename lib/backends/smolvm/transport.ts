@@ -64,8 +64,6 @@ export interface SmolvmTransport {
   create(request: CreateRequest, options: OpOptions): Promise<'created' | 'exists'>;
   /** Running afterwards; already running is success. */
   start(name: string, options: OpOptions): Promise<void>;
-  /** Not running afterwards; not running before is success. */
-  stop(name: string, options: OpOptions): Promise<void>;
   /** Gone afterwards, whether it existed or not. */
   remove(name: string, options: OpOptions): Promise<void>;
   /** null when there is no such machine. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TaskError } from '../../../lib/engine/errors.js';
+import { TaskError } from '../../../lib/engine/index.js';
 import { rejection as rejectionOf } from '../../helpers/rejection.js';
 import { createSmolvmBackend } from '../../../lib/backends/smolvm/backend.js';
 import { cliTransport } from '../../../lib/backends/smolvm/cli.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TaskError } from '../../../lib/engine/errors.js';
+import { TaskError } from '../../../lib/engine/index.js';
 import { rejection as rejectionOf } from '../../helpers/rejection.js';
 import { httpTransport } from '../../../lib/backends/smolvm/http.js';
 import { parseApiUrl } from '../../../lib/backends/smolvm/http-client.js';
@@ -95,13 +95,9 @@ describe('smolvm serve transport: lifecycle', () => {
     expect(await rejection(smolvm.start('m', {}))).toMatchObject({ code: 'SMOLVM_CONFLICT', transient: false });
   });
 
-  it('stops with POST /stop and deletes with DELETE, a missing machine (404) being done', async () => {
-    api().post('/api/v1/machines/m/stop').reply(200, info('m', 'stopped'));
-    api().post('/api/v1/machines/ghost/stop').reply(404, failure('NOT_FOUND', "machine 'ghost' not found"));
+  it('deletes with DELETE, a missing machine (404) being done', async () => {
     api().delete('/api/v1/machines/m').reply(200, { deleted: 'm' });
     api().delete('/api/v1/machines/ghost').reply(404, failure('NOT_FOUND', "machine 'ghost' not found"));
-    await smolvm.stop('m', {});
-    await smolvm.stop('ghost', {});
     await smolvm.remove('m', {});
     await smolvm.remove('ghost', {});
   });

@@ -118,11 +118,10 @@ if (!smolvm) {
       server.kill('SIGTERM');
     });
 
-    it('lists, finds no machine by a new name, and treats stopping and deleting it as done', async () => {
+    it('lists, finds no machine by a new name, and treats deleting it as done', async () => {
       const api = httpTransport({ url: `unix://${socket}` });
       expect(Array.isArray(await api.list({}))).toBe(true);
       expect(await api.get(`${tag}-none`, {})).toBeNull();
-      await api.stop(`${tag}-none`, {});
       await api.remove(`${tag}-none`, {});
     }, 120_000);
   });

@@ -1,5 +1,5 @@
 /** `bottle schema`: the manifest's JSON Schema, for editors and CI checks. */
-import { manifestJsonSchema } from '../../manifest/json-schema.js';
+import { manifestJsonSchema } from '../../lib/manifest/json-schema.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
 import { parse } from '../parse.js';
 

@@ -5,10 +5,10 @@
  * the process or touches signals; bin/ does. A message may quote a guest's
  * stderr (a failed task): its control characters are printed escaped.
  */
-import { EngineError } from '../engine/errors.js';
-import { ManifestError } from '../manifest/errors.js';
-import { terminalLines } from '../report/terminal-text.js';
-import { StateError } from '../state/errors.js';
+import { EngineError } from '../lib/engine/index.js';
+import { ManifestError } from '../lib/manifest/errors.js';
+import { terminalLines } from '../lib/report/terminal-text.js';
+import { StateError } from '../lib/state/errors.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './usage-error.js';
 

@@ -1,5 +1,5 @@
 /** DESIGN.md's exit codes for a finished run: 0 ok, 1 a task failed, 130 interrupted. */
-import type { RunStatus } from '../engine/events.js';
+import type { RunStatus } from '../lib/engine/index.js';
 
 export function exitCodeOf(status: RunStatus): number {
   return status === 'ok' ? 0 : status === 'cancelled' ? 130 : 1;

@@ -4,14 +4,11 @@
  * the state root, events to the chosen reporter.
  */
 import { join } from 'node:path';
-import type { Graph } from '../engine/graph.js';
-import { runGraph } from '../engine/scheduler.js';
-import type { RunOptions, RunResult } from '../engine/options.js';
-import { noRecorder } from '../engine/recorder.js';
-import { acquireLocks, releaseLocks } from '../state/lock.js';
-import { createRecordStore } from '../state/record-store.js';
-import { ensureDir } from '../state/root.js';
-import type { BottleCtx, RunEnv } from '../../tasks/context.js';
+import { type Graph, runGraph, type RunOptions, type RunResult, noRecorder } from '../lib/engine/index.js';
+import { acquireLocks, releaseLocks } from '../lib/state/lock.js';
+import { createRecordStore } from '../lib/state/record-store.js';
+import { ensureDir } from '../lib/state/root.js';
+import type { BottleCtx, RunEnv } from '../tasks/context.js';
 import type { Session } from './session.js';
 
 export interface LockedRunOptions extends Pick<RunOptions<RunEnv>, 'concurrency' | 'signal' | 'failFast' | 'force' | 'target' | 'onEvent'> {

@@ -14,12 +14,12 @@ export async function graph(args: string[], cli: CliContext): Promise<number> {
     cli.stdout(GRAPH_HELP);
     return 0;
   }
-  const { formatGraph, GRAPH_FORMATS } = await import('../../report/graph-format.js');
+  const { formatGraph, GRAPH_FORMATS } = await import('../../lib/report/graph-format.js');
   const format = values.format ?? 'text';
   if (!(GRAPH_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format must be one of ${GRAPH_FORMATS.join(', ')}, got "${format}"`);
   }
-  const g = values.down ? (await import('../../../graphs/down.js')).downGraph({ purge: false }) : (await import('../../../graphs/up.js')).upGraph();
+  const g = values.down ? (await import('../../graphs/down.js')).downGraph({ purge: false }) : (await import('../../graphs/up.js')).upGraph();
   cli.stdout(formatGraph(g, format as (typeof GRAPH_FORMATS)[number]));
   return 0;
 }

@@ -1,5 +1,5 @@
 /** `bottle up [agents..]`: provision bottles with the up graph. */
-import { upGraph } from '../../../graphs/up.js';
+import { upGraph } from '../../graphs/up.js';
 import { MANIFEST_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { parse, positiveInt } from '../parse.js';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { parseProgress, reporterFor, resolveMode } from '../progress.js';
 import { runLocked } from '../run-locked.js';
 import { dryRun } from '../dry-run.js';
 import { openSession } from '../session.js';
-import { preflight } from '../../plan/preflight.js';
+import { preflight } from '../../lib/plan/preflight.js';
 import { UsageError } from '../usage-error.js';
 
 export const UP_HELP = `Usage: bottle up [agents..] [options]

@@ -9,15 +9,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineGraph } from '../engine/graph.js';
-import { runGraph } from '../engine/scheduler.js';
-import type { TaskDef } from '../engine/task.js';
-import { dryRunSmolvmBackend } from '../backends/smolvm/dry-run.js';
-import { baseImageName } from '../images/base-image.js';
-import { UP_TASKS } from '../../graphs/up.js';
-import { plannedAgentImage } from '../../tasks/agent-image.js';
-import { plannedBundleImage } from '../../tasks/bundle-image.js';
-import type { RunEnv } from '../../tasks/context.js';
+import { defineGraph, runGraph, type TaskDef } from '../lib/engine/index.js';
+import { dryRunSmolvmBackend } from '../lib/backends/smolvm/dry-run.js';
+import { baseImageName } from '../lib/images/base-image.js';
+import { UP_TASKS } from '../graphs/up.js';
+import { plannedAgentImage } from '../tasks/agent-image.js';
+import { plannedBundleImage } from '../tasks/bundle-image.js';
+import type { RunEnv } from '../tasks/context.js';
 import type { Session } from './session.js';
 import { itemsOf } from './run-locked.js';
 

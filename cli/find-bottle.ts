@@ -1,8 +1,8 @@
 /** The bottle of one agent as the state root knows it (or a sentence saying how to bring it up), and attaching to it. */
 import { homedir } from 'node:os';
-import { locateManifest } from '../manifest/locate.js';
-import { knownBottles, type KnownBottle } from '../state/bottles.js';
-import { resolveStateRoot } from '../state/root.js';
+import { locateManifest } from '../lib/manifest/locate.js';
+import { knownBottles, type KnownBottle } from '../lib/state/bottles.js';
+import { resolveStateRoot } from '../lib/state/root.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './usage-error.js';
 
@@ -21,7 +21,7 @@ export async function findBottle(cli: CliContext, agent: string | undefined, fil
 
 /** Runs argv in the bottle's agent machine as its user, in its workspace, on this terminal; its exit code. */
 export async function attachTo(bottle: KnownBottle, argv: readonly string[], cli: CliContext): Promise<number> {
-  const { backendFor } = await import('../backends/registry.js');
+  const { backendFor } = await import('../lib/backends/registry.js');
   const { plan } = bottle;
   return backendFor(plan.backend).attach(plan.machine, argv, { user: plan.user, cwd: plan.guestWorkspace, tty: cli.isTTY });
 }

@@ -1,5 +1,5 @@
 /** `bottle validate`: load and check the manifest; say what is wrong, all at once. */
-import { loadManifest } from '../../manifest/load.js';
+import { loadManifest } from '../../lib/manifest/load.js';
 import { MANIFEST_OPTIONS, type CliContext } from '../context.js';
 import { parse } from '../parse.js';
 

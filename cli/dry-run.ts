@@ -2,11 +2,11 @@
  * `bottle up --dry-run`: the plan — each task of each bottle, run or up to
  * date, and why — printed, with nothing run, locked or written.
  */
-import { planRun } from '../engine/plan.js';
-import { shellQuote } from '../process/shell-quote.js';
-import { itemLabel } from '../report/item-label.js';
-import { createRecordStore } from '../state/record-store.js';
-import { upGraph } from '../../graphs/up.js';
+import { planRun } from '../lib/engine/index.js';
+import { shellQuote } from '../lib/process/shell-quote.js';
+import { itemLabel } from '../lib/report/item-label.js';
+import { createRecordStore } from '../lib/state/record-store.js';
+import { upGraph } from '../graphs/up.js';
 import type { CliContext } from './context.js';
 import { itemsOf } from './run-locked.js';
 import { simulateSmolvm } from './simulate-smolvm.js';

@@ -3,9 +3,9 @@
  * bottles; `--probe` also asks the backend whether their machines run.
  */
 import { homedir } from 'node:os';
-import { locateManifest } from '../../manifest/locate.js';
-import { knownBottles, type KnownBottle } from '../../state/bottles.js';
-import { resolveStateRoot } from '../../state/root.js';
+import { locateManifest } from '../../lib/manifest/locate.js';
+import { knownBottles, type KnownBottle } from '../../lib/state/bottles.js';
+import { resolveStateRoot } from '../../lib/state/root.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
 import { parse } from '../parse.js';
 
@@ -81,7 +81,7 @@ function asJson(b: KnownBottle, machines: Map<string, string> | undefined) {
 }
 
 async function probe(bottles: KnownBottle[]): Promise<Map<string, string>> {
-  const { backendFor } = await import('../../backends/registry.js');
+  const { backendFor } = await import('../../lib/backends/registry.js');
   const out = new Map<string, string>();
   for (const kind of new Set(bottles.map((b) => b.plan.backend))) {
     const names = bottles.filter((b) => b.plan.backend === kind).flatMap((b) => [b.plan.machine, b.plan.bundle]);

@@ -4,17 +4,17 @@
  * unknown agent) surface here, before anything runs.
  */
 import { homedir } from 'node:os';
-import { loadManifest } from '../manifest/load.js';
-import { locateManifest } from '../manifest/locate.js';
-import { bottleSlugs, knownBottles, readPlan, type KnownBottle } from '../state/bottles.js';
-import { buildPlans, instancesOf, slugsOf, type BottleInstance, type PlannedBottle } from '../plan/build-plan.js';
-import { machineName } from '../plan/slug.js';
-import { resolveStateRoot } from '../state/root.js';
-import { dockerSubnets } from '../backends/docker/subnets.js';
-import { backendFor } from '../backends/registry.js';
-import { firstAvailableBackend } from '../backends/available.js';
-import { cacheDir } from '../images/paths.js';
-import type { RunEnv } from '../../tasks/context.js';
+import { loadManifest } from '../lib/manifest/load.js';
+import { locateManifest } from '../lib/manifest/locate.js';
+import { bottleSlugs, knownBottles, readPlan, type KnownBottle } from '../lib/state/bottles.js';
+import { buildPlans, instancesOf, slugsOf, type BottleInstance, type PlannedBottle } from '../lib/plan/build-plan.js';
+import { machineName } from '../lib/plan/slug.js';
+import { resolveStateRoot } from '../lib/state/root.js';
+import { dockerSubnets } from '../lib/backends/docker/subnets.js';
+import { backendFor } from '../lib/backends/registry.js';
+import { firstAvailableBackend } from '../lib/backends/available.js';
+import { cacheDir } from '../lib/images/paths.js';
+import type { RunEnv } from '../tasks/context.js';
 import { UsageError } from './usage-error.js';
 
 export interface SessionOptions {

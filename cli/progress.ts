@@ -2,10 +2,10 @@
  * Picks the progress renderer: one pure function of the flag and the
  * terminal. `auto` is `tty` on a terminal and `plain` otherwise (CI, pipes).
  */
-import { jsonReporter } from '../report/json.js';
-import { plainReporter } from '../report/plain.js';
-import type { Reporter, ReporterStreams } from '../report/reporter.js';
-import { recapLines } from '../report/recap.js';
+import { jsonReporter } from '../lib/report/json.js';
+import { plainReporter } from '../lib/report/plain.js';
+import type { Reporter, ReporterStreams } from '../lib/report/reporter.js';
+import { recapLines } from '../lib/report/recap.js';
 import { UsageError } from './usage-error.js';
 
 export const PROGRESS_MODES = ['auto', 'tty', 'plain', 'json'] as const;
@@ -30,7 +30,7 @@ export async function reporterFor(mode: Exclude<ProgressMode, 'auto'>, streams: 
   if (mode === 'json') return { sink: jsonReporter(line), finish: async () => {} };
   if (mode === 'tty') {
     // Loaded only when drawn: listr2 is the heaviest import we have.
-    const { ttyReporter } = await import('../report/tty.js');
+    const { ttyReporter } = await import('../lib/report/tty.js');
     // Two lines spare: the frame must fit the screen to be redrawn in place.
     return ttyReporter(streams, { verbose, ...(streams.rows ? { maxLines: Math.max(8, streams.rows - 2) } : {}) });
   }

@@ -1,5 +1,5 @@
 /** `bottle down [agents..] [--purge]`: remove the bottles' machines and networks. */
-import { downGraph } from '../../../graphs/down.js';
+import { downGraph } from '../../graphs/down.js';
 import { COMMON_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { parse } from '../parse.js';
 import { join } from 'node:path';

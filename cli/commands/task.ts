@@ -3,8 +3,8 @@
  * bottle, with its needs' outputs read from the records, its log streamed.
  */
 import { join } from 'node:path';
-import { RUN_ITEM } from '../../engine/options.js';
-import { upGraph } from '../../../graphs/up.js';
+import { RUN_ITEM } from '../../lib/engine/index.js';
+import { upGraph } from '../../graphs/up.js';
 import { MANIFEST_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { exitCodeOf } from '../exit-code.js';
 import { parse } from '../parse.js';
