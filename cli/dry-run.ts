@@ -9,7 +9,7 @@ import { createRecordStore } from '../lib/state/record-store.js';
 import { upGraph } from '../graphs/up.js';
 import type { CliContext } from './context.js';
 import { itemsOf } from './run-locked.js';
-import { simulateSmolvm } from './simulate-smolvm.js';
+import { simulate } from './simulate.js';
 import type { Session } from './session.js';
 
 export async function dryRun(session: Session, cli: CliContext, json: boolean, force: boolean): Promise<number> {
@@ -20,9 +20,9 @@ export async function dryRun(session: Session, cli: CliContext, json: boolean, f
     force,
   });
   const toRun = plan.filter((p) => p.action === 'run').length;
-  // smolvm bottles with work to do: show the exact commands a fresh up of them runs.
+  // Bottles with work to do whose backend can record: show the exact commands a fresh up of them runs.
   const changing = new Set(plan.filter((p) => p.action === 'run').map((p) => p.item));
-  const commands = await simulateSmolvm({ ...session, planned: session.planned.filter((p) => changing.has(p.plan.slug)) });
+  const commands = await simulate({ ...session, planned: session.planned.filter((p) => changing.has(p.plan.slug)) });
   if (json) {
     for (const p of plan) cli.stdout(`${JSON.stringify({ v: 1, type: 'plan', bottle: p.item, task: p.task, action: p.action, reason: p.reason })}\n`);
     for (const c of commands) cli.stdout(`${JSON.stringify({ v: 1, type: 'command', bottle: c.bottle, task: c.task, argv: c.argv })}\n`);

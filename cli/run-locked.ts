@@ -11,7 +11,7 @@ import { ensureDir } from '../lib/state/root.js';
 import type { BottleCtx, RunEnv } from '../tasks/context.js';
 import type { Session } from './session.js';
 
-export interface LockedRunOptions extends Pick<RunOptions<RunEnv>, 'concurrency' | 'signal' | 'failFast' | 'force' | 'target' | 'onEvent'> {
+export interface LockedRunOptions extends Pick<RunOptions<RunEnv>, 'concurrency' | 'signal' | 'failFast' | 'force' | 'target' | 'onEvent' | 'resources'> {
   /** Keep records (up); down runs without. */
   record: boolean;
 }
@@ -30,7 +30,6 @@ export async function runLocked(session: Session, graph: Graph<RunEnv>, options:
       ...rest,
       items,
       shared: session.runEnv,
-      resources: { 'docker-build': 1 },
       recorder,
     });
   } finally {

@@ -10,10 +10,10 @@ import { bottleSlugs, knownBottles, readPlan, type KnownBottle } from '../lib/st
 import { buildPlans, instancesOf, slugsOf, type BottleInstance, type PlannedBottle } from '../lib/plan/build-plan.js';
 import { machineName } from '../lib/plan/slug.js';
 import { resolveStateRoot } from '../lib/state/root.js';
-import { dockerSubnets } from '../lib/backends/docker/subnets.js';
 import { backendFor } from '../lib/backends/registry.js';
 import { firstAvailableBackend } from '../lib/backends/available.js';
 import { cacheDir } from '../lib/images/paths.js';
+import { builtImages } from '../lib/images/images.js';
 import type { RunEnv } from '../tasks/context.js';
 import { UsageError } from './usage-error.js';
 
@@ -54,16 +54,20 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const instances = instancesOf(agents, options.count);
   refuseCopiesNamedAsAgents(instances, known, loaded.path);
   const slugs = slugsOf(loaded, instances);
-  let subnetsInUse: string[] = [];
+  const subnetsInUse: string[] = [];
   const previous = previousSubnets(stateRoot, slugs);
   const defaultBackend = firstAvailableBackend(options.env);
-  const backendOfAgent = (a: string) => loaded.manifest.bottles[loaded.manifest.agents[a]!.bottle]!.backend ?? defaultBackend;
-  // Only Docker bottles need Docker's subnets: a smolvm-only manifest runs without Docker.
-  if (options.withSubnets && instances.some((i) => backendOfAgent(i.agent) === 'docker')) {
-    const own = new Map(slugs.map((s) => [machineName(s), s]));
-    const docker = await dockerSubnets(own);
-    subnetsInUse = [...docker.inUse, ...otherBottlesSubnets(stateRoot, slugs)];
-    for (const [slug, subnet] of docker.own) previous.set(slug, subnet);
+  const kinds = new Set(instances.map((i) => loaded.manifest.bottles[loaded.manifest.agents[i.agent]!.bottle]!.backend ?? defaultBackend));
+  // Only backends whose networks take subnets of the pool are asked: a smolvm-only manifest runs without Docker.
+  const subnetTakers = [...kinds].map(backendFor).filter((b) => b.takesSubnets);
+  if (options.withSubnets && subnetTakers.length > 0) {
+    const slugOfNetwork = new Map(slugs.map((s) => [machineName(s), s]));
+    for (const backend of subnetTakers) {
+      const found = await backend.subnetsInUse(new Set(slugOfNetwork.keys()));
+      subnetsInUse.push(...found.inUse);
+      for (const [name, subnet] of found.own) previous.set(slugOfNetwork.get(name)!, subnet);
+    }
+    subnetsInUse.push(...otherBottlesSubnets(stateRoot, slugs));
   }
   const planned = buildPlans({
     loaded,
@@ -74,8 +78,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     subnetsInUse,
     previousSubnets: previous,
     defaultBackend,
+    backendFor,
   });
-  const runEnv: RunEnv = { stateRoot, cacheDir: cacheDir(options.env), backend: backendFor };
+  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendFor };
   return { manifestPath: loaded.path, stateRoot, planned, runEnv };
 }
 
@@ -93,7 +98,7 @@ function refuseCopiesNamedAsAgents(instances: readonly BottleInstance[], known: 
 function previousSubnets(stateRoot: string, slugs: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const slug of slugs) {
-    const subnet = readPlan(stateRoot, slug)?.subnet;
+    const subnet = readPlan(stateRoot, slug)?.network?.subnet;
     if (subnet) out.set(slug, subnet);
   }
   return out;
@@ -103,7 +108,7 @@ function previousSubnets(stateRoot: string, slugs: string[]): Map<string, string
 function otherBottlesSubnets(stateRoot: string, slugs: string[]): string[] {
   return bottleSlugs(stateRoot)
     .filter((slug) => !slugs.includes(slug))
-    .map((slug) => readPlan(stateRoot, slug)?.subnet)
+    .map((slug) => readPlan(stateRoot, slug)?.network?.subnet)
     .filter((s): s is string => !!s);
 }
 
@@ -117,6 +122,6 @@ export async function openKnownSession(options: Omit<SessionOptions, 'withSubnet
   const stateRoot = resolveStateRoot({ flag: options.stateDir, env: options.env, homedir: homedir(), cwd: options.cwd });
   const known = knownBottles(stateRoot, manifestPath);
   const wanted = (b: KnownBottle) => options.agents.length === 0 || options.agents.some((a) => a === b.plan.agent || a === b.plan.definition);
-  const runEnv: RunEnv = { stateRoot, cacheDir: cacheDir(options.env), backend: backendFor };
+  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendFor };
   return { manifestPath, stateRoot, planned: known.filter(wanted).map((b) => ({ plan: b.plan, prompt: '', guestEnv: {} })), runEnv };
 }

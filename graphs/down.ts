@@ -26,7 +26,7 @@ const removeNetwork = bottleTask({
   title: 'Remove network',
   needs: ['remove-bundle'],
   retry: { attempts: 3 },
-  run: (ctx, io) => backendOf(ctx).removeNetwork(ctx.plan, op(io)),
+  run: (ctx, io) => backendOf(ctx).removeNetwork(ctx.plan.network, op(io)),
 });
 
 /** Without purge, only the records go: prompt, CA and logs stay for the next up. */

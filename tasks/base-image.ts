@@ -1,5 +1,6 @@
 /** The base image our images build FROM (debootstrap + docker import where no registry is reachable). */
-import { baseImageName, ensureBaseImage, imageExists } from '../lib/images/base-image.js';
+import { IMAGE_BUILD } from '../lib/images/images.js';
+import { baseImageName } from '../lib/images/base-image.js';
 import { op, runTask } from './context.js';
 
 export interface BaseImageOutput {
@@ -9,9 +10,9 @@ export interface BaseImageOutput {
 export const baseImage = runTask<BaseImageOutput>({
   id: 'base-image',
   title: 'Base image',
-  resources: ['docker-build'],
+  resources: [IMAGE_BUILD],
   retry: { attempts: 2 },
   fingerprint: () => ({ image: baseImageName() }),
-  isDone: (_ctx, out, signal) => imageExists(out.image, { signal }),
-  run: async (ctx, io) => ({ image: await ensureBaseImage(ctx.cacheDir, op(io)) }),
+  isDone: (ctx, out, signal) => ctx.images.exists(out.image, { signal }),
+  run: async (ctx, io) => ({ image: await ctx.images.base(op(io)) }),
 });

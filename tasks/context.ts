@@ -6,10 +6,12 @@
 import type { TaskDef } from '../lib/engine/index.js';
 import type { Backend, BackendKind } from '../lib/backends/types.js';
 import type { BottlePlan } from '../lib/plan/types.js';
+import type { Images } from '../lib/images/images.js';
 
 export interface RunEnv {
   stateRoot: string;
-  cacheDir: string;
+  /** Built for real, or (dry runs) only named. */
+  images: Images;
   backend(kind: BackendKind): Backend;
 }
 

@@ -73,9 +73,9 @@ export const daemons = bottleTask<DaemonsOutput>({
       memoryMiB: BUNDLE_MEMORY_MIB,
       pids: BUNDLE_PIDS,
       readOnlyRoot: true,
-      network: plan.network,
-      ...(plan.bundleIp ? { ip: plan.bundleIp } : {}),
-      extraNetworks: [{ name: plan.egressNetwork }],
+      network: plan.network.name,
+      ip: plan.bundleIp,
+      extraNetworks: [{ name: plan.network.egress }],
       mounts,
     };
     const networkId = (io.needs.network as NetworkInfo).id;
@@ -117,8 +117,7 @@ async function waitHealthy(ctx: BottleCtx, io: TaskIO) {
   for (let i = 0; i < 50; i++) {
     const state = (await backend.status([ctx.plan.bundle], { signal: io.signal })).get(ctx.plan.bundle);
     if (state !== 'running') {
-      const see = backend.kind === 'docker' ? `docker logs ${ctx.plan.bundle}` : `smolvm machine ls`;
-      throw new TaskError(`the bundle ${ctx.plan.bundle} is ${state}; see \`${see}\``, { code: 'BUNDLE_DOWN', transient: true });
+      throw new TaskError(`the bundle ${ctx.plan.bundle} is ${state}; ${backend.whyStopped(ctx.plan.bundle)}`, { code: 'BUNDLE_DOWN', transient: true });
     }
     const result = await backend.exec(ctx.plan.bundle, probe, { signal: io.signal });
     if (result.exitCode === 0) {

@@ -20,8 +20,7 @@ function wanted(ctx: BottleCtx): GitOutput {
   const { plan } = ctx;
   const repoName = plan.git ? basename(plan.git.repo).replace(/\.git$/, '') : plan.agent;
   return {
-    name: plan.git?.name ?? `${plan.agent} (bottle)`,
-    email: plan.git?.email ?? `${plan.agent}@bot-bottle.invalid`,
+    ...plan.gitIdentity,
     workspace: plan.guestWorkspace,
     origin: `http://${plan.bundleHost}:${GIT_GATE_PORT}/${repoName}.git`,
   };

@@ -1,4 +1,4 @@
-/** network: the bottle's private network (docker: internal, plus the bundle's way out); nothing on smolvm. */
+/** network: the bottle's own network and the bundle's way out, as its backend makes them (Docker: two networks; smolvm: nothing to make). */
 import type { NetworkInfo } from '../lib/backends/types.js';
 import { backendOf, bottleTask, op } from './context.js';
 
@@ -8,7 +8,7 @@ export const network = bottleTask<NetworkInfo>({
   needs: ['prepare'],
   retry: { attempts: 3, baseMs: 500 },
   timeoutMs: 60_000,
-  fingerprint: (ctx) => ({ network: ctx.plan.network, egress: ctx.plan.egressNetwork, subnet: ctx.plan.subnet }),
-  isDone: (ctx, _out, signal) => backendOf(ctx).networkExists(ctx.plan, { signal }),
-  run: (ctx, io) => backendOf(ctx).ensureNetwork(ctx.plan, op(io)),
+  fingerprint: (ctx) => ctx.plan.network,
+  isDone: (ctx, _out, signal) => backendOf(ctx).networkExists(ctx.plan.network, { signal }),
+  run: (ctx, io) => backendOf(ctx).ensureNetwork(ctx.plan.network, op(io)),
 });

@@ -29,9 +29,9 @@ function machineConfig(ctx: BottleCtx, image: string) {
     memoryMiB: plan.memoryMiB,
     pids: plan.pids,
     ...(plan.diskMiB ? { diskMiB: plan.diskMiB } : {}),
-    ...(plan.bundleIp ? { dns: [plan.bundleIp] } : {}),
+    dns: [plan.bundleIp],
     env: ctx.guestEnv,
-    network: plan.network,
+    network: plan.network.name,
   };
 }
 

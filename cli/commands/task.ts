@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { RUN_ITEM } from '../../lib/engine/index.js';
-import { upGraph } from '../../graphs/up.js';
+import { UP_LIMITS, upGraph } from '../../graphs/up.js';
 import { MANIFEST_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { exitCodeOf } from '../exit-code.js';
 import { parse } from '../parse.js';
@@ -53,6 +53,7 @@ export async function task(args: string[], cli: CliContext): Promise<number> {
   // The log is the point of this command: always shown.
   const reporter = await reporterFor(mode === 'tty' ? 'plain' : mode, reporterStreams(cli), true);
   const result = await runLocked(session, graph, {
+    resources: UP_LIMITS,
     record: true,
     target: { item, task: taskId, withDeps: values['with-deps'] ?? false },
     force: values.force ? [taskId] : false,

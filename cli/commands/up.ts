@@ -1,5 +1,5 @@
 /** `bottle up [agents..]`: provision bottles with the up graph. */
-import { upGraph } from '../../graphs/up.js';
+import { UP_LIMITS, upGraph } from '../../graphs/up.js';
 import { MANIFEST_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { parse, positiveInt } from '../parse.js';
 import { join } from 'node:path';
@@ -62,6 +62,7 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
   if (values['dry-run']) return dryRun(session, cli, mode === 'json', values.force ?? false);
   const reporter = await reporterFor(resolveMode(mode, cli.isTTY), reporterStreams(cli), values.verbose ?? false);
   const result = await runLocked(session, upGraph(), {
+    resources: UP_LIMITS,
     record: true,
     concurrency,
     signal: cli.signal,

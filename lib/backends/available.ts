@@ -5,6 +5,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { dockerBinary } from '../docker/binary.js';
 import type { BackendKind } from './types.js';
 
 export function onPath(binary: string, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -19,7 +20,7 @@ export function onPath(binary: string, env: NodeJS.ProcessEnv = process.env): bo
 }
 
 export function firstAvailableBackend(env: NodeJS.ProcessEnv = process.env): BackendKind {
-  if (onPath(env.BOTTLE_DOCKER || 'docker', env)) return 'docker';
+  if (onPath(dockerBinary(env), env)) return 'docker';
   if (onPath('smolvm', env)) return 'smolvm';
   return 'docker';
 }

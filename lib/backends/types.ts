@@ -1,11 +1,14 @@
 /**
  * What a backend does for a bottle: its network, its machines (the agent and
- * the bundle), exec, copy in and status. Docker and smolvm implement it; tasks
- * call only this. Every operation is idempotent and takes the task's signal.
+ * the bundle), exec, copy in and status; and what a plan must know of it
+ * before anything runs (addresses, ranges, hints). Docker and smolvm
+ * implement it; tasks, plans and the CLI call only this, so what differs
+ * between backends lives behind it. Every operation is idempotent and takes
+ * the task's signal.
  */
-import type { BottlePlan } from '../plan/types.js';
+import type { BackendKind } from './kinds.js';
 
-export type BackendKind = 'docker' | 'smolvm';
+export type { BackendKind };
 
 export interface OpOptions {
   signal?: AbortSignal;
@@ -70,17 +73,48 @@ export interface MachineInfo {
 
 export type MachineState = 'running' | 'stopped' | 'missing';
 
+/** A bottle's network, as its plan names it. */
+export interface NetworkSpec {
+  /** The bottle's own network: the agent and the bundle on it, no way out. */
+  name: string;
+  /** The bundle's way out (Docker: a bridge network of its own; smolvm: unrestricted egress, `--net`). */
+  egress: string;
+  /** A subnet of the pool, where the backend takes one (`takesSubnets`). */
+  subnet: string | null;
+  labels: Record<string, string>;
+}
+
 export interface NetworkInfo {
   network: string;
   /** Changes when the network is made anew, so what is attached to it is recreated too; null where there is no network object. */
   id: string | null;
-  egressNetwork: string | null;
-  subnet: string | null;
+}
+
+/** Where the agent finds its bundle. */
+export interface BundleAddress {
+  ip: string;
+  /** What the agent's URLs name: the bundle's name where the network has DNS, else its address. */
+  host: string;
+}
+
+/** The IPv4 subnets a backend's networks hold now: bottles' own (by network name) and everyone else's. */
+export interface SubnetsInUse {
+  inUse: string[];
+  own: Map<string, string>;
 }
 
 export interface Backend {
   readonly kind: BackendKind;
-  ensureNetwork(plan: BottlePlan, options: OpOptions): Promise<NetworkInfo>;
+  /** Whether each bottle's network takes a subnet of the pool (lib/plan/subnets.ts). */
+  readonly takesSubnets: boolean;
+  /** The subnets its networks hold now; `ownNetworks` maps network names to the bottles they are. */
+  subnetsInUse(ownNetworks: ReadonlySet<string>, options?: OpOptions): Promise<SubnetsInUse>;
+  bundleAddress(network: NetworkSpec, bundle: string): BundleAddress;
+  /** Ranges the bundle's proxy refuses as destinations beyond the private ones: where the bottles live. `pool`: the subnet pool. */
+  reservedRanges(pool: string): string[];
+  /** A sentence saying where a machine that stopped tells why. */
+  whyStopped(machine: string): string;
+  ensureNetwork(network: NetworkSpec, options: OpOptions): Promise<NetworkInfo>;
   startMachine(spec: MachineSpec, options: OpOptions): Promise<MachineInfo>;
   exec(machine: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** One file, with its mode and owner in the guest. */
@@ -88,7 +122,7 @@ export interface Backend {
   /** A directory tree into `guestParent` (which must exist) as `guestParent/<basename(hostDir)>`, owned by `user`. */
   copyDir(machine: string, hostDir: string, guestParent: string, options: OpOptions & { user: string }): Promise<void>;
   /** Whether the bottle's network is there as planned (a cheap probe). */
-  networkExists(plan: BottlePlan, options?: OpOptions): Promise<boolean>;
+  networkExists(network: NetworkSpec, options?: OpOptions): Promise<boolean>;
   /**
    * Runs argv in the guest with this process's stdin/stdout/stderr (a
    * terminal when `tty`); resolves to the command's exit code.
@@ -98,5 +132,11 @@ export interface Backend {
   status(machines: readonly string[], options?: OpOptions): Promise<Map<string, MachineState>>;
   /** Gone afterwards, whether it existed or not. */
   removeMachine(machine: string, options: OpOptions): Promise<void>;
-  removeNetwork(plan: BottlePlan, options: OpOptions): Promise<void>;
+  removeNetwork(network: NetworkSpec, options: OpOptions): Promise<void>;
+  /**
+   * The same backend on a runner that runs nothing and tells `onCommand` each
+   * command that would change something, in order (`bottle up --dry-run`);
+   * absent where the backend has no commands worth showing.
+   */
+  recording?(onCommand: (file: string, args: readonly string[]) => void): Backend;
 }

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { TaskError } from '../engine/index.js';
-import { docker, inspectMany } from '../backends/docker/cli.js';
+import { docker, inspectMany } from '../docker/cli.js';
 import { run } from '../process/run.js';
 import type { OpOptions } from '../backends/types.js';
 import { debianMirror } from './debian-mirror.js';

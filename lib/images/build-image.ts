@@ -5,7 +5,7 @@
  */
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { docker } from '../backends/docker/cli.js';
+import { docker } from '../docker/cli.js';
 import type { OpOptions } from '../backends/types.js';
 import { hash } from '../engine/index.js';
 import { imageExists } from './base-image.js';

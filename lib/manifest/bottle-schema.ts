@@ -4,6 +4,7 @@
  * defaults, normalize.ts does (they are only quoted here, for the JSON Schema).
  */
 import * as z from 'zod';
+import { BACKEND_KINDS } from '../backends/kinds.js';
 import { DEFAULT_CPUS, DEFAULT_MEMORY_MIB, DEFAULT_PIDS } from './defaults.js';
 import { expected } from './describe.js';
 import { egressSchema } from './egress.js';
@@ -13,8 +14,6 @@ import { guestHomeSchema, guestUserSchema } from './guest.js';
 import { optionalInt } from './int.js';
 import { MIB_PER_TIB, sizeSchema, type SizeBounds } from './size.js';
 
-export const BACKENDS = ['docker', 'smolvm'] as const;
-export type BackendName = (typeof BACKENDS)[number];
 
 export const MAX_CPUS = 64;
 export const MEMORY_MIB: SizeBounds = { min: 128, max: MIB_PER_TIB };
@@ -28,7 +27,7 @@ const imageSchema = z
 
 export const bottleSchema = z.strictObject({
   backend: z
-    .enum(BACKENDS)
+    .enum(BACKEND_KINDS)
     .optional()
     .meta({ description: 'Where the bottle runs; by default the first backend available.' }),
   image: imageSchema.optional(),

@@ -11,13 +11,12 @@ export { manifestJsonSchema } from './json-schema.js';
 export { ManifestError, type ManifestErrorCode } from './errors.js';
 export { formatPath, TOP_LEVEL, type ManifestIssue } from './issues.js';
 export { manifestSchema, type ManifestInput, type ValidManifest } from './schema.js';
-export { BACKENDS, DISK_MIB, MAX_CPUS, MEMORY_MIB, PIDS } from './bottle-schema.js';
+export { DISK_MIB, MAX_CPUS, MEMORY_MIB, PIDS } from './bottle-schema.js';
 export { formatMiB, MIB_PER_TIB, parseSize, type SizeBounds } from './size.js';
 export { parseEgressEntry } from './egress.js';
 export { DEFAULT_GUEST_HOME, DEFAULT_SKILLS_DIR, DEFAULT_USER, MANIFEST_VERSION } from './defaults.js';
 export type {
   Agent,
-  BackendName,
   Bottle,
   EgressRule,
   EgressSettings,

@@ -4,10 +4,10 @@
  * re-checks or re-defaults a field. What a user may write is `ManifestInput`
  * (schema.ts).
  */
-import type { BackendName } from './bottle-schema.js';
+import type { BackendKind } from '../backends/kinds.js';
 import type { EgressRule } from './egress.js';
 
-export type { BackendName, EgressRule };
+export type { EgressRule };
 
 export interface GitSettings {
   /** Absolute path of the host repository (its existence is checked later, by the prepare task). */
@@ -33,7 +33,7 @@ export interface Bottle {
   /** Its key in `bottles`. */
   name: string;
   /** Undefined: the first backend available, decided when the plan is made. */
-  backend?: BackendName;
+  backend?: BackendKind;
   /** Undefined: our agent image. */
   image?: string;
   /** More than 0, at most 64, fractions allowed; 2 by default. */

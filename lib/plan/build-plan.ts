@@ -5,10 +5,9 @@
  */
 import { join } from 'node:path';
 import type { LoadedManifest } from '../manifest/types.js';
-import type { BackendKind } from '../backends/types.js';
-import { FIRST_MEMBER_IP } from '../backends/smolvm/fabric.js';
+import type { Backend, BackendKind, NetworkSpec } from '../backends/types.js';
 import { bundleName, machineName, slugFor } from './slug.js';
-import { allocateSubnets, hostIn, poolBase, poolCidr } from './subnets.js';
+import { allocateSubnets, poolBase, poolCidr } from '../net/subnets.js';
 import { GUEST_CA_PATH, PROXY_PORT, type BottlePlan } from './types.js';
 
 export interface PlanInputs {
@@ -18,12 +17,14 @@ export interface PlanInputs {
   stateRoot: string;
   home: string;
   env: NodeJS.ProcessEnv;
-  /** CIDRs of Docker networks that are not these bottles' own. */
+  /** CIDRs of networks that are not these bottles' own. */
   subnetsInUse: readonly string[];
   /** Subnet each bottle had, by slug (its network, or its plan.json). */
   previousSubnets: ReadonlyMap<string, string>;
   /** The backend when the bottle names none: the first one available. */
   defaultBackend: BackendKind;
+  /** What a plan asks of a backend (lib/backends/registry.ts). */
+  backendFor(kind: BackendKind): Backend;
 }
 
 export interface BottleInstance {
@@ -56,7 +57,7 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
   const slugs = slugsOf(loaded, inputs.agents);
   const backends = inputs.agents.map((a) => manifest.bottles[manifest.agents[a.agent]!.bottle]!.backend ?? inputs.defaultBackend);
   const subnets = allocateSubnets(
-    slugs.filter((_, i) => backends[i] === 'docker').map((slug) => ({ slug, previous: inputs.previousSubnets.get(slug) ?? null })),
+    slugs.filter((_, i) => inputs.backendFor(backends[i]!).takesSubnets).map((slug) => ({ slug, previous: inputs.previousSubnets.get(slug) ?? null })),
     inputs.subnetsInUse,
     poolBase(env),
   );
@@ -65,10 +66,12 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
     const agent = manifest.agents[instance.agent]!;
     const bottle = manifest.bottles[agent.bottle]!;
     const slug = slugs[i]!;
-    const subnet = subnets.get(slug) ?? null;
+    const backend = inputs.backendFor(backends[i]!);
+    const labels = { 'bot-bottle.slug': slug, 'bot-bottle.agent': agentName };
+    const network: NetworkSpec = { name: machineName(slug), egress: `${machineName(slug)}-egress`, subnet: subnets.get(slug) ?? null, labels };
     const bundle = bundleName(slug);
-    const bundleIp = bundleAddress(backends[i]!, subnet);
-    const proxyUrl = `http://${bundleIp ?? bundle}:${PROXY_PORT}`;
+    const address = backend.bundleAddress(network, bundle);
+    const proxyUrl = `http://${address.ip}:${PROXY_PORT}`;
     const stateDir = join(inputs.stateRoot, slug);
     const guestHome = bottle.guestHome;
     const plan: BottlePlan = {
@@ -80,15 +83,11 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
       backend: backends[i]!,
       machine: machineName(slug),
       bundle,
-      network: machineName(slug),
-      egressNetwork: `${machineName(slug)}-egress`,
-      subnet,
-      gateway: subnet ? hostIn(subnet, 1) : null,
-      bundleIp,
-      // smolvm has no DNS for its networks: the agent finds the bundle by address.
-      bundleHost: backends[i] === 'smolvm' ? bundleIp! : bundle,
+      network,
+      bundleIp: address.ip,
+      bundleHost: address.host,
       proxyUrl,
-      labels: { 'bot-bottle.slug': slug, 'bot-bottle.agent': agentName },
+      labels,
       stateDir,
       promptFile: join(stateDir, 'agent', 'prompt.txt'),
       image: bottle.image ?? null,
@@ -106,14 +105,13 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
       skillDirs: [manifest.skillsDir, join(inputs.home, '.claude', 'skills')],
       egress: {
         allow: bottle.egress.allow,
-        deny: backends[i] === 'docker' ? [poolCidr(env)] : [],
+        deny: backend.reservedRanges(poolCidr(env)),
         audit: bottle.egress.audit,
         maxConnections: bottle.egress.maxConnections,
         idleTimeoutMs: bottle.egress.idleTimeout * 1000,
       },
-      git: bottle.git
-        ? { repo: bottle.git.repo, push: bottle.git.push, name: bottle.git.user?.name ?? `${agentName} (bottle)`, email: bottle.git.user?.email ?? `${agentName}@bot-bottle.invalid` }
-        : null,
+      git: bottle.git ? { repo: bottle.git.repo, push: bottle.git.push } : null,
+      gitIdentity: bottle.git?.user ?? { name: `${agentName} (bottle)`, email: `${agentName}@bot-bottle.invalid` },
       envNames: [],
     };
     const guestEnv = guestEnvironment(plan, { ...bottle.env, ...agent.env });
@@ -122,18 +120,9 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
   });
 }
 
-/**
- * The bundle's address: .2 of the bottle's /24 on docker; on smolvm the first
- * member of the bottle's network, which the bundle is (it starts first).
- */
-function bundleAddress(backend: BackendKind, subnet: string | null): string | null {
-  if (subnet) return hostIn(subnet, 2);
-  return backend === 'smolvm' ? FIRST_MEMBER_IP : null;
-}
-
 /** The agent's environment: proxy and CA settings first, then the bottle's and the agent's own (which win). */
 function guestEnvironment(plan: BottlePlan, own: Record<string, string>): Record<string, string> {
-  const noProxy = ['localhost', '127.0.0.1', plan.bundle, ...(plan.bundleIp ? [plan.bundleIp] : [])].join(',');
+  const noProxy = ['localhost', '127.0.0.1', plan.bundle, plan.bundleIp].join(',');
   return {
     HOME: plan.guestHome,
     HTTP_PROXY: plan.proxyUrl,

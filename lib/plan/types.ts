@@ -4,7 +4,7 @@
  * changes it. It carries no secret values (env values live in `guestEnv` of the
  * task context, never in plan.json).
  */
-import type { BackendKind } from '../backends/types.js';
+import type { BackendKind, NetworkSpec } from '../backends/types.js';
 
 export interface EgressRule {
   /** A host name, `*.domain`, an IP address or a CIDR. */
@@ -38,14 +38,11 @@ export interface BottlePlan {
   machine: string;
   /** `claude-bottle-<slug>-bundle` */
   bundle: string;
-  /** The bottle's private network (internal: no route out) and the bundle's way out. */
-  network: string;
-  egressNetwork: string;
-  /** A private /24 of its own; gateway .1, bundle .2. Null on backends without one. */
-  subnet: string | null;
-  gateway: string | null;
-  bundleIp: string | null;
-  /** Where the agent finds the bundle: an address on docker, a host name elsewhere. */
+  /** The bottle's own network (no route out) and the bundle's way out, as its backend makes them. */
+  network: NetworkSpec;
+  /** The bundle's address on that network (the backend decides it). */
+  bundleIp: string;
+  /** What the agent's URLs name the bundle by: its name where the network has DNS, else its address. */
   bundleHost: string;
   proxyUrl: string;
   labels: Record<string, string>;
@@ -70,7 +67,10 @@ export interface BottlePlan {
   /** Where skills are looked for, in order. */
   skillDirs: string[];
   egress: EgressPlan;
-  git: { repo: string; push: string[]; name: string; email: string } | null;
+  /** The host repository the git gate serves, and what the agent may push; null: none. */
+  git: { repo: string; push: string[] } | null;
+  /** The identity of the agent's commits: the manifest's `git.user`, else one named after the agent. */
+  gitIdentity: { name: string; email: string };
   /** Names of the guest env variables (values are in the task context only). */
   envNames: string[];
 }

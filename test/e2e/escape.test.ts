@@ -18,7 +18,7 @@ import { dockerOut, guest } from '../helpers/docker.js';
 let work: string;
 let env: Record<string, string>;
 let up: CliRun;
-let plans: { agent: string; slug: string; machine: string; bundle: string; network: string; gateway: string; bundleIp: string }[];
+let plans: { agent: string; slug: string; machine: string; bundle: string; network: { name: string; egress: string; subnet: string }; bundleIp: string }[];
 let service: Server;
 let servicePort: number;
 const serviceSeen: string[] = [];
@@ -112,6 +112,11 @@ async function probe(machine: string, targets: [string, number][]): Promise<stri
   return JSON.parse(r.stdout);
 }
 
+/** The gateway Docker gives the agent: .1 of the bottle's subnet, which no host interface holds. */
+function gatewayOf(plan: (typeof plans)[number]): string {
+  return plan.network.subnet.replace(/\.0\/24$/, '.1');
+}
+
 async function ipOf(container: string, network: string): Promise<string> {
   return (await dockerOut(['inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, container])).stdout.trim();
 }
@@ -120,7 +125,7 @@ describe('the agent cannot go around its proxy', () => {
   it('reaches no service of the host: not on the bottle network, docker0 or the host\'s own interfaces', async () => {
     const [alpha] = plans;
     const docker0 = (await dockerOut(['network', 'inspect', '-f', '{{(index .IPAM.Config 0).Gateway}}', 'bridge'])).stdout.trim();
-    const addresses = [alpha!.gateway, docker0, ...hostAddresses()];
+    const addresses = [gatewayOf(alpha!), docker0, ...hostAddresses()];
     // The control: the service answers whoever reaches it (this process does, on the host's own address).
     await new Promise<void>((ok, fail) => connect(servicePort, hostAddresses()[0]!).on('data', () => ok()).on('error', fail));
     expect(serviceSeen).toHaveLength(1);
@@ -134,9 +139,9 @@ describe('the agent cannot go around its proxy', () => {
 
   it('reaches no other bottle, and no port of its bundle but the service ports', async () => {
     const [alpha, beta] = plans;
-    const betaAgent = await ipOf(beta!.machine, beta!.network);
-    const betaBundleOut = await ipOf(beta!.bundle, `${beta!.network}-egress`);
-    const alphaBundleOut = await ipOf(alpha!.bundle, `${alpha!.network}-egress`);
+    const betaAgent = await ipOf(beta!.machine, beta!.network.name);
+    const betaBundleOut = await ipOf(beta!.bundle, beta!.network.egress);
+    const alphaBundleOut = await ipOf(alpha!.bundle, alpha!.network.egress);
     const results = await probe(alpha!.machine, [
       [beta!.bundleIp, 3128],
       [betaAgent, 22],
@@ -169,7 +174,7 @@ describe('no DNS way out', () => {
     const docker0 = (await dockerOut(['network', 'inspect', '-f', '{{(index .IPAM.Config 0).Gateway}}', 'bridge'])).stdout.trim();
     // Through the guest's resolver (Docker's embedded DNS), then straight at every address of this machine.
     await guest(alpha!.machine, ['getent', 'hosts', name]);
-    const asked = await guest(alpha!.machine, ['node', '-e', ASK, name, '127.0.0.11', alpha!.gateway, docker0, ...hostAddresses()]);
+    const asked = await guest(alpha!.machine, ['node', '-e', ASK, name, '127.0.0.11', gatewayOf(alpha!), docker0, ...hostAddresses()]);
     expect(asked.exitCode, asked.stderr).toBe(0);
     await new Promise((ok) => setTimeout(ok, 500));
     expect(dnsSeen.filter((q) => q.includes(label))).toEqual([]);

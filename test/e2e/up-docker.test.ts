@@ -19,7 +19,7 @@ const SERVER = `require('https').createServer({ cert: require('fs').readFileSync
 let work: string;
 let env: Record<string, string>;
 let first: CliRun;
-let plans: { agent: string; slug: string; machine: string; stateDir: string; egressNetwork: string; proxyUrl: string }[];
+let plans: { agent: string; slug: string; machine: string; stateDir: string; network: { egress: string }; proxyUrl: string }[];
 const testHosts: string[] = [];
 
 const manifest = () => `
@@ -61,7 +61,7 @@ beforeAll(async () => {
     testHosts.push(name);
     await dockerOut(['rm', '-f', name]);
     const run = await dockerOut([
-      'run', '-d', '--name', name, '--label', 'bot-bottle.test=1', '--network', p.egressNetwork,
+      'run', '-d', '--name', name, '--label', 'bot-bottle.test=1', '--network', p.network.egress,
       '--network-alias', TEST_HOST, '--network-alias', DENIED_HOST,
       '--mount', `type=bind,source=${certs},target=/certs,readonly`, bundleImage, 'node', '-e', SERVER,
     ]);
@@ -135,7 +135,7 @@ describe('bottle up on Docker', () => {
 
   it('has no route out without the proxy', async () => {
     const p = plans[0]!;
-    const ip = (await dockerOut(['inspect', '-f', `{{(index .NetworkSettings.Networks "${p.egressNetwork}").IPAddress}}`, testHosts[0]!])).stdout.trim();
+    const ip = (await dockerOut(['inspect', '-f', `{{(index .NetworkSettings.Networks "${p.network.egress}").IPAddress}}`, testHosts[0]!])).stdout.trim();
     expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     const direct = await guest(p.machine, ['curl', '-sS', '--noproxy', '*', '--max-time', '5', '-k', `https://${ip}/`]);
     expect(direct.exitCode).not.toBe(0);

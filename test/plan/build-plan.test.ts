@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../lib/manifest/parse.js';
 import { buildPlans, instancesOf, slugsOf } from '../../lib/plan/build-plan.js';
 import type { LoadedManifest } from '../../lib/manifest/types.js';
+import { backendFor } from '../../lib/backends/registry.js';
 
 async function loaded(data: unknown): Promise<LoadedManifest> {
   const source = { path: '/work/proj/bottle.yaml', dir: '/work/proj' };
@@ -16,6 +17,7 @@ const base = {
   subnetsInUse: ['172.17.0.0/16'],
   previousSubnets: new Map<string, string>(),
   defaultBackend: 'docker' as const,
+  backendFor,
 };
 
 describe('buildPlans', () => {
@@ -26,8 +28,7 @@ describe('buildPlans', () => {
     expect(plan).toMatchObject({
       machine: `claude-bottle-${plan.slug}`,
       bundle: `claude-bottle-${plan.slug}-bundle`,
-      network: `claude-bottle-${plan.slug}`,
-      egressNetwork: `claude-bottle-${plan.slug}-egress`,
+      network: { name: `claude-bottle-${plan.slug}`, egress: `claude-bottle-${plan.slug}-egress`, labels: { 'bot-bottle.slug': plan.slug, 'bot-bottle.agent': 'demo' } },
       stateDir: `/state/${plan.slug}`,
       promptFile: `/state/${plan.slug}/agent/prompt.txt`,
       guestPromptPath: '/home/node/.claude-bottle-prompt.txt',
@@ -36,9 +37,10 @@ describe('buildPlans', () => {
       user: 'node',
       labels: { 'bot-bottle.slug': plan.slug, 'bot-bottle.agent': 'demo' },
     });
-    expect(plan.subnet).toMatch(/^10\.213\.\d+\.0\/24$/);
-    expect(plan.gateway).toBe(plan.subnet.replace('.0/24', '.1'));
-    expect(plan.bundleIp).toBe(plan.subnet.replace('.0/24', '.2'));
+    expect(plan.network.subnet).toMatch(/^10\.213\.\d+\.0\/24$/);
+    expect(plan.bundleIp).toBe(plan.network.subnet.replace('.0/24', '.2'));
+    // The proxy refuses the bottles' pool as a destination, besides the private ranges.
+    expect(plan.egress.deny).toEqual(['10.213.0.0/16']);
     expect(plan.proxyUrl).toBe(`http://${plan.bundleIp}:3128`);
   });
 
@@ -48,7 +50,7 @@ describe('buildPlans', () => {
       agents: { a: { bottle: 'dev' }, b: { bottle: 'dev' } },
     });
     const plans = buildPlans({ ...base, loaded: m, agents: instancesOf(['a', 'b'], undefined), env: { BOTTLE_GUEST_SKILLS_DIR: '/opt/skills' } }).map((p) => p.plan);
-    expect(plans[0]!.subnet).not.toBe(plans[1]!.subnet);
+    expect(plans[0]!.network.subnet).not.toBe(plans[1]!.network.subnet);
     expect(plans[0]).toMatchObject({ guestSkillsDir: '/opt/skills', guestPromptPath: '/home/dev/.claude-bottle-prompt.txt', user: 'dev' });
   });
 
@@ -73,7 +75,7 @@ describe('buildPlans', () => {
       ['demo-3', 'demo', 'p'],
     ]);
     expect(new Set(plans.map((p) => p.plan.slug)).size).toBe(3);
-    expect(new Set(plans.map((p) => p.plan.subnet)).size).toBe(3);
+    expect(new Set(plans.map((p) => p.plan.network.subnet)).size).toBe(3);
   });
 
   it('puts a smolvm bottle\'s bundle at its network\'s first address, found by address (no DNS there); docker keeps its own', async () => {
@@ -81,14 +83,13 @@ describe('buildPlans', () => {
     const [vm, dev] = buildPlans({ ...base, loaded: m, agents: instancesOf(['a', 'b'], undefined) });
     expect(vm!.plan).toMatchObject({
       backend: 'smolvm',
-      network: `claude-bottle-${vm!.plan.slug}`,
-      subnet: null,
-      gateway: null,
+      network: { name: `claude-bottle-${vm!.plan.slug}`, subnet: null },
       bundleIp: '100.96.1.2',
       bundleHost: '100.96.1.2',
       proxyUrl: 'http://100.96.1.2:3128',
     });
     expect(vm!.guestEnv).toMatchObject({ HTTPS_PROXY: 'http://100.96.1.2:3128', NO_PROXY: `localhost,127.0.0.1,${vm!.plan.bundle},100.96.1.2` });
+    expect(vm!.plan.egress.deny).toEqual(['100.96.0.0/16']);
     expect(dev!.plan.bundleHost).toBe(dev!.plan.bundle);
     expect(dev!.plan.proxyUrl).toBe(`http://${dev!.plan.bundleIp}:3128`);
   });
@@ -98,7 +99,7 @@ describe('buildPlans', () => {
     const [first] = buildPlans({ ...base, loaded: m, agents: instancesOf(['demo'], undefined) });
     const previous = new Map([[first!.plan.slug, '10.213.200.0/24']]);
     const [again] = buildPlans({ ...base, loaded: m, agents: instancesOf(['demo'], undefined), previousSubnets: previous });
-    expect(again!.plan.subnet).toBe('10.213.200.0/24');
+    expect(again!.plan.network.subnet).toBe('10.213.200.0/24');
   });
 });
 

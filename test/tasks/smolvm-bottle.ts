@@ -10,11 +10,13 @@ import { buildPlans, instancesOf } from '../../lib/plan/build-plan.js';
 import { createSmolvmBackend } from '../../lib/backends/smolvm/backend.js';
 import { cliTransport } from '../../lib/backends/smolvm/cli.js';
 import { upGraph } from '../../graphs/up.js';
+import { builtImages } from '../../lib/images/images.js';
 import type { BottleCtx } from '../../tasks/context.js';
 import type { FakeSmolvm } from '../backends/smolvm/fake-smolvm.js';
 
 export async function smolvmBottle(work: string, fake: FakeSmolvm, agent: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): Promise<BottleCtx> {
   const source = { path: join(work, 'bottle.yaml'), dir: work };
+  const backend = createSmolvmBackend({ transport: cliTransport({ runner: fake.runner, binary: 'smolvm' }), runner: fake.runner });
   const manifest = await parseManifest({ bottles: { dev: { backend: 'smolvm' } }, agents: { demo: { bottle: 'dev', ...agent } } }, source);
   const [planned] = buildPlans({
     loaded: { ...source, manifest },
@@ -25,9 +27,9 @@ export async function smolvmBottle(work: string, fake: FakeSmolvm, agent: Record
     subnetsInUse: [],
     previousSubnets: new Map(),
     defaultBackend: 'docker',
+    backendFor: () => backend,
   });
-  const backend = createSmolvmBackend({ transport: cliTransport({ runner: fake.runner, binary: 'smolvm' }), runner: fake.runner });
-  return { stateRoot: join(work, 'state'), cacheDir: join(work, 'cache'), backend: () => backend, ...planned! };
+  return { stateRoot: join(work, 'state'), images: builtImages(join(work, 'cache')), backend: () => backend, ...planned! };
 }
 
 /** `bottle task <task> <agent>` against one record: needs' outputs come from earlier runs. */

@@ -70,7 +70,7 @@ describe('the up graph on smolvm', () => {
     expect(flagsOf(bundle!, '--name')).toEqual([plan.bundle]);
     expect(flagsOf(agent!, '--name')).toEqual([plan.machine]);
     for (const args of [bundle!, agent!]) {
-      expect(flagsOf(args, '--network')).toEqual([plan.network]);
+      expect(flagsOf(args, '--network')).toEqual([plan.network.name]);
       expect(flagsOf(args, '--net-backend')).toEqual(['virtio-net']);
     }
     expect(bundle).toContain('--net');

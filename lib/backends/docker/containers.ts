@@ -8,7 +8,7 @@
  */
 import { TaskError } from '../../engine/index.js';
 import type { MachineInfo, MachineSpec, MachineState, OpOptions } from '../types.js';
-import { docker, inspectMany } from './cli.js';
+import { docker, inspectMany } from '../../docker/cli.js';
 import { withEnvFile } from './env-file.js';
 
 export const CONFIG_LABEL = 'bot-bottle.config';

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { TaskError } from '../../engine/index.js';
 import { installFileArgv, unpackArgv } from '../guest-install.js';
 import type { ExecOptions, ExecResult, OpOptions } from '../types.js';
-import { docker, dockerBinary } from './cli.js';
+import { docker, dockerBinary } from '../../docker/cli.js';
 import { withEnvFile } from './env-file.js';
 
 export async function execIn(container: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {

@@ -6,41 +6,53 @@
  * reaches its bundle, on the same bridge, and nothing else. Reused when their
  * settings match, recreated otherwise.
  */
-import type { BottlePlan } from '../../plan/types.js';
-import type { NetworkInfo, OpOptions } from '../types.js';
-import { docker, inspectMany, type NetworkInspect } from './cli.js';
+import { TaskError } from '../../engine/index.js';
+import { hostIn } from '../../net/subnets.js';
+import type { NetworkInfo, NetworkSpec, OpOptions } from '../types.js';
+import { docker, inspectMany, type NetworkInspect } from '../../docker/cli.js';
 
 const NO_HOST_ADDRESS = 'com.docker.network.bridge.inhibit_ipv4';
 
-export async function ensureNetworks(plan: BottlePlan, options: OpOptions): Promise<NetworkInfo> {
-  const found = await inspectMany<NetworkInspect>('network', [plan.network, plan.egressNetwork], options);
+export async function ensureNetworks(spec: NetworkSpec, options: OpOptions): Promise<NetworkInfo> {
+  const subnet = subnetOf(spec);
+  const found = await inspectMany<NetworkInspect>('network', namesOf(spec), options);
   const byName = new Map(found.map((n) => [n.Name, n]));
-  const labels = Object.entries(plan.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  const labels = Object.entries(spec.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
 
-  const internal = byName.get(plan.network);
+  const internal = byName.get(spec.name);
   let id = internal?.Id ?? null;
-  if (internal && !fits(internal, plan)) await removeNetwork(plan.network, internal, options);
-  if (!internal || !fits(internal, plan)) {
-    const ipRange = plan.subnet!.replace(/\.0\/24$/, '.128/25'); // dynamic addresses stay clear of .2
+  if (internal && !fits(internal, spec)) await removeNetwork(spec.name, internal, options);
+  if (!internal || !fits(internal, spec)) {
+    const ipRange = subnet.replace(/\.0\/24$/, '.128/25'); // dynamic addresses stay clear of .2
     const made = await docker(
-      ['network', 'create', '--internal', '--opt', `${NO_HOST_ADDRESS}=true`, '--subnet', plan.subnet!, '--gateway', plan.gateway!, '--ip-range', ipRange, ...labels, plan.network],
+      ['network', 'create', '--internal', '--opt', `${NO_HOST_ADDRESS}=true`, '--subnet', subnet, '--gateway', hostIn(subnet, 1), '--ip-range', ipRange, ...labels, spec.name],
       options,
     );
     id = made.stdout.trim().split('\n').at(-1) ?? null;
   }
-  if (!byName.has(plan.egressNetwork)) {
-    await docker(['network', 'create', ...labels, plan.egressNetwork], options);
+  if (!byName.has(spec.egress)) {
+    await docker(['network', 'create', ...labels, spec.egress], options);
   }
-  return { network: plan.network, id, egressNetwork: plan.egressNetwork, subnet: plan.subnet };
+  return { network: spec.name, id };
+}
+
+/** A Docker bottle's network always has a subnet of the pool (the plan gives one: takesSubnets). */
+export function subnetOf(spec: NetworkSpec): string {
+  if (!spec.subnet) throw new TaskError(`the Docker network ${spec.name} was planned without a subnet; run \`bottle up\` again to plan it anew`, { code: 'BAD_SPEC' });
+  return spec.subnet;
+}
+
+function namesOf(spec: NetworkSpec): string[] {
+  return [spec.name, spec.egress];
 }
 
 /** Internal, on the planned subnet, and without a host address on its bridge. */
-function fits(network: NetworkInspect, plan: BottlePlan): boolean {
-  return network.Internal && network.Options?.[NO_HOST_ADDRESS] === 'true' && !!network.IPAM.Config?.some((c) => c.Subnet === plan.subnet);
+function fits(network: NetworkInspect, spec: NetworkSpec): boolean {
+  return network.Internal && network.Options?.[NO_HOST_ADDRESS] === 'true' && !!network.IPAM.Config?.some((c) => c.Subnet === spec.subnet);
 }
 
-export async function removeNetworks(plan: BottlePlan, options: OpOptions): Promise<void> {
-  const found = await inspectMany<NetworkInspect>('network', [plan.network, plan.egressNetwork], options);
+export async function removeNetworks(spec: NetworkSpec, options: OpOptions): Promise<void> {
+  const found = await inspectMany<NetworkInspect>('network', namesOf(spec), options);
   for (const n of found) await removeNetwork(n.Name, n, options);
 }
 
@@ -52,8 +64,9 @@ async function removeNetwork(name: string, network: NetworkInspect, options: OpO
   await docker(['network', 'rm', name], { ...options, allow: [1] });
 }
 
-export async function networksExist(plan: BottlePlan, options: OpOptions = {}): Promise<boolean> {
-  const found = await inspectMany<NetworkInspect>('network', [plan.network, plan.egressNetwork], options);
-  const internal = found.find((n) => n.Name === plan.network);
-  return found.length === 2 && !!internal && fits(internal, plan);
+export async function networksExist(spec: NetworkSpec, options: OpOptions = {}): Promise<boolean> {
+  const names = namesOf(spec);
+  const found = await inspectMany<NetworkInspect>('network', names, options);
+  const internal = found.find((n) => n.Name === spec.name);
+  return found.length === names.length && !!internal && fits(internal, spec);
 }

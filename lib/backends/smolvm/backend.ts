@@ -13,9 +13,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { TaskError } from '../../engine/index.js';
 import { cacheDir } from '../../images/paths.js';
-import type { BottlePlan } from '../../plan/types.js';
-import type { Backend, ExecOptions, MachineInfo, MachineSpec, MachineState, OpOptions } from '../types.js';
-import { FIRST_MEMBER_IP, networkFields } from './fabric.js';
+import type { Backend, ExecOptions, MachineInfo, MachineSpec, MachineState, NetworkSpec, OpOptions } from '../types.js';
+import { FABRIC_RANGE, FIRST_MEMBER_IP, networkFields } from './fabric.js';
 import { asUser, isRoot, parseId } from './guest.js';
 import { installFileArgv, unpackArgv } from '../guest-install.js';
 import { dockerImageBridge, type ImageBridge } from './image-archive.js';
@@ -99,9 +98,16 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
   const backend = {
     kind: 'smolvm' as const,
 
-    async ensureNetwork(plan: BottlePlan) {
+    // smolvm addresses its networks itself (fabric.ts): no subnet of ours, no DNS, the bundle first.
+    takesSubnets: false,
+    subnetsInUse: async () => ({ inUse: [], own: new Map<string, string>() }),
+    bundleAddress: () => ({ ip: FIRST_MEMBER_IP, host: FIRST_MEMBER_IP }),
+    reservedRanges: () => [FABRIC_RANGE],
+    whyStopped: (machine: string) => `see \`smolvm machine status --name ${machine}\``,
+
+    async ensureNetwork(network: NetworkSpec) {
       // A named network is made by its first member's lease (fabric.ts): nothing to create.
-      return { network: plan.network, id: null, egressNetwork: null, subnet: null };
+      return { network: network.name, id: null };
     },
 
     networkExists: async () => true,

@@ -29,6 +29,9 @@ import type { CreateRequest } from './transport.js';
 /** The first lease of a named network: index 1, guest `.2`. */
 export const FIRST_MEMBER_IP = '100.96.1.2';
 
+/** Where every smolvm network's leases come from. */
+export const FABRIC_RANGE = '100.96.0.0/16';
+
 export function networkFields(spec: MachineSpec): Pick<CreateRequest, 'networkName' | 'net' | 'allowCidrs'> {
   const wayOut = (spec.extraNetworks?.length ?? 0) > 0;
   return wayOut ? { networkName: spec.network, net: true } : { networkName: spec.network, allowCidrs: [`${FIRST_MEMBER_IP}/32`] };

@@ -9,6 +9,7 @@
  * Docker does not have is a registry reference smolvm pulls itself. Every
  * command goes through the runner, so a dry run records them.
  */
+import { dockerBinary } from '../../docker/binary.js';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ export function archiveName(image: string, id: string): string {
 }
 
 export function dockerImageBridge(options: ImageBridgeOptions): ImageBridge {
-  const docker = options.docker ?? (process.env.BOTTLE_DOCKER || 'docker');
+  const docker = options.docker ?? dockerBinary();
   const pending = new Map<string, Promise<string>>();
 
   async function dockerOk(args: string[], op: OpOptions, extra: { input?: string; env?: Record<string, string> } = {}): Promise<void> {

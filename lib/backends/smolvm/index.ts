@@ -7,6 +7,7 @@ import type { Backend } from '../types.js';
 import { createSmolvmBackend } from './backend.js';
 import { cliTransport } from './cli.js';
 import { httpTransport } from './http.js';
+import { dryRunSmolvmBackend } from './dry-run.js';
 import type { SmolvmTransport } from './transport.js';
 
 export function transportFromEnv(env: NodeJS.ProcessEnv = process.env): SmolvmTransport {
@@ -14,7 +15,7 @@ export function transportFromEnv(env: NodeJS.ProcessEnv = process.env): SmolvmTr
 }
 
 export function smolvmBackendFromEnv(env: NodeJS.ProcessEnv = process.env): Backend {
-  return createSmolvmBackend({ transport: transportFromEnv(env) });
+  return { ...createSmolvmBackend({ transport: transportFromEnv(env) }), recording: dryRunSmolvmBackend };
 }
 
 export { createSmolvmBackend } from './backend.js';

@@ -182,10 +182,10 @@ describe('status, remove, network', () => {
   });
 
   it('has no network objects: a named network exists while members use it', async () => {
-    const plan = { network: 'claude-bottle-demo-abc12' } as Parameters<Backend['ensureNetwork']>[0];
-    expect(await backend.ensureNetwork(plan, {})).toEqual({ network: 'claude-bottle-demo-abc12', id: null, egressNetwork: null, subnet: null });
-    expect(await backend.networkExists(plan)).toBe(true);
-    await backend.removeNetwork(plan, {});
+    const network = { name: 'claude-bottle-demo-abc12', egress: 'claude-bottle-demo-abc12-egress', subnet: null, labels: {} };
+    expect(await backend.ensureNetwork(network, {})).toEqual({ network: 'claude-bottle-demo-abc12', id: null });
+    expect(await backend.networkExists(network)).toBe(true);
+    await backend.removeNetwork(network, {});
     expect(fake.calls).toEqual([]);
   });
 });

@@ -4,8 +4,11 @@
  * cannot be reached is transient (it may be starting). It knows nothing of
  * bottles.
  */
-import { TaskError } from '../../engine/index.js';
-import { run, type RunOptions, type RunResult } from '../../process/run.js';
+import { TaskError } from '../engine/index.js';
+import { run, type RunOptions, type RunResult } from '../process/run.js';
+import { dockerBinary } from './binary.js';
+
+export { dockerBinary };
 
 export type DockerOptions = RunOptions & {
   /** Exit codes that are not an error (the caller reads `exitCode`); 'any' for a guest command's own. */
@@ -14,9 +17,6 @@ export type DockerOptions = RunOptions & {
 
 const TRANSIENT = /Cannot connect to the Docker daemon|connection refused|i\/o timeout|TLS handshake timeout|context deadline exceeded/i;
 
-export function dockerBinary(): string {
-  return process.env.BOTTLE_DOCKER || 'docker';
-}
 
 export async function docker(args: readonly string[], options: DockerOptions = {}): Promise<RunResult> {
   const result = await run(dockerBinary(), args, options);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocateSubnets, hostIn, poolBase } from '../../lib/plan/subnets.js';
+import { allocateSubnets, hostIn, poolBase } from '../../lib/net/subnets.js';
 import { slugFor } from '../../lib/plan/slug.js';
 
 describe('allocateSubnets', () => {

@@ -1,0 +1,39 @@
+/**
+ * What the image tasks ask for, injected through the run's environment:
+ * `builtImages` makes images for real (a base from debootstrap or a registry,
+ * then our Dockerfiles); `namedImages` only names what a real run would make,
+ * for dry runs that must build nothing.
+ */
+import type { OpOptions } from '../backends/types.js';
+import { baseImageName, ensureBaseImage, imageExists } from './base-image.js';
+import { buildImage, imageTag } from './build-image.js';
+import { ensureClaudeCode } from './claude-code.js';
+import { imageBuild, type OurImage } from './ours.js';
+
+/** The named limit image builds hold: one at a time by default (a build takes every core). */
+export const IMAGE_BUILD = 'docker-build';
+
+export interface Images {
+  /** The base our images build FROM. */
+  base(options: OpOptions): Promise<string>;
+  /** One of our images, FROM `base`. */
+  ours(name: OurImage, base: string, options: OpOptions): Promise<string>;
+  exists(image: string, options: OpOptions): Promise<boolean>;
+}
+
+export function builtImages(cacheDir: string): Images {
+  return {
+    base: (options) => ensureBaseImage(cacheDir, options),
+    ours: async (name, base, options) => {
+      const claudeCode = name === 'agent' ? await ensureClaudeCode(cacheDir, options) : '';
+      return buildImage(await imageBuild(name, base, claudeCode), cacheDir, options);
+    },
+    exists: imageExists,
+  };
+}
+
+export const namedImages: Images = {
+  base: async () => baseImageName(),
+  ours: async (name, base) => imageTag(await imageBuild(name, base)),
+  exists: async () => false,
+};
