@@ -3,11 +3,11 @@
  * held for the whole run (two runs on one bottle never interleave), records in
  * the state root, events to the chosen reporter.
  */
-import { join } from 'node:path';
 import { type Graph, runGraph, type RunOptions, type RunResult, noRecorder } from '../lib/engine/index.js';
 import { acquireLocks, releaseLocks } from '../lib/state/lock.js';
 import { createRecordStore } from '../lib/state/record-store.js';
 import { ensureDir } from '../lib/state/root.js';
+import { runDir } from '../lib/state/layout.js';
 import type { BottleCtx, RunEnv } from '../tasks/context.js';
 import type { Session } from './session.js';
 
@@ -20,7 +20,7 @@ export async function runLocked(session: Session, graph: Graph<RunEnv>, options:
   await ensureDir(session.stateRoot);
   const dirs = session.planned.map((p) => p.plan.stateDir);
   const hasRunTasks = graph.tasks.some((t) => t.scope === 'run');
-  if (hasRunTasks) dirs.push(join(session.stateRoot, '_run'));
+  if (hasRunTasks) dirs.push(runDir(session.stateRoot));
   const locks = await acquireLocks(dirs, { owner: 'bottle' });
   const recorder = options.record ? createRecordStore(session.stateRoot) : noRecorder;
   try {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { runGraph } from '../lib/engine/index.js';
 import type { Backend, BackendKind } from '../lib/backends/types.js';
 import { namedImages } from '../lib/images/images.js';
+import { bottleFiles } from '../lib/state/layout.js';
 import { upGraph } from '../graphs/up.js';
 import type { RunEnv } from '../tasks/context.js';
 import type { Session } from './session.js';
@@ -42,7 +43,7 @@ export async function simulate(session: Session): Promise<SimulatedCommand[]> {
     // The plans point into the real state root: the simulation writes into the scratch one instead.
     const moved = planned.map((p) => {
       const stateDir = join(scratch, p.plan.slug);
-      return { ...p, plan: { ...p.plan, stateDir, promptFile: join(stateDir, 'agent', 'prompt.txt') } };
+      return { ...p, plan: { ...p.plan, stateDir, promptFile: bottleFiles(stateDir).prompt } };
     });
     await runGraph(upGraph(), {
       items: itemsOf({ ...session, stateRoot: scratch, planned: moved, runEnv }),

@@ -4,6 +4,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { defineGraph, type Graph } from '../lib/engine/index.js';
+import { recordFile } from '../lib/state/layout.js';
 import { backendOf, bottleTask, op, type RunEnv } from '../tasks/context.js';
 
 const removeMachine = bottleTask({
@@ -16,7 +17,7 @@ const removeMachine = bottleTask({
 const removeBundle = bottleTask({
   id: 'remove-bundle',
   title: 'Remove bundle',
-  needs: ['remove-machine'],
+  needs: [removeMachine],
   retry: { attempts: 3 },
   run: (ctx, io) => backendOf(ctx).removeMachine(ctx.plan.bundle, op(io)),
 });
@@ -24,7 +25,7 @@ const removeBundle = bottleTask({
 const removeNetwork = bottleTask({
   id: 'remove-network',
   title: 'Remove network',
-  needs: ['remove-bundle'],
+  needs: [removeBundle],
   retry: { attempts: 3 },
   run: (ctx, io) => backendOf(ctx).removeNetwork(ctx.plan.network, op(io)),
 });
@@ -33,14 +34,14 @@ const removeNetwork = bottleTask({
 const forget = bottleTask({
   id: 'forget',
   title: 'Forget records',
-  needs: ['remove-network'],
-  run: (ctx) => rm(`${ctx.plan.stateDir}/record.json`, { force: true }),
+  needs: [removeNetwork],
+  run: (ctx) => rm(recordFile(ctx.stateRoot, ctx.plan.slug), { force: true }),
 });
 
 const purge = bottleTask({
   id: 'purge',
   title: 'Purge state',
-  needs: ['remove-network'],
+  needs: [removeNetwork],
   run: (ctx) => rm(ctx.plan.stateDir, { recursive: true, force: true }),
 });
 

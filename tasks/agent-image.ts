@@ -1,20 +1,20 @@
 /** The agent image (images/agent): git, curl, CA store, Node and the real Claude Code. */
 import { IMAGE_BUILD } from '../lib/images/images.js';
 import { imageInputs } from '../lib/images/ours.js';
-import type { BaseImageOutput } from './base-image.js';
+import { baseImage } from './base-image.js';
 import { op, runTask } from './context.js';
 
 export interface ImageOutput {
   image: string;
 }
 
-export const agentImage = runTask<ImageOutput>({
+export const agentImage = runTask({
   id: 'agent-image',
   title: 'Agent image',
-  needs: ['base-image'],
+  needs: [baseImage],
   resources: [IMAGE_BUILD],
   retry: { attempts: 2 },
   fingerprint: () => imageInputs('agent'),
+  run: async (ctx, io): Promise<ImageOutput> => ({ image: await ctx.images.ours('agent', io.needs['base-image'].image, op(io)) }),
   isDone: (ctx, out, signal) => ctx.images.exists(out.image, { signal }),
-  run: async (ctx, io) => ({ image: await ctx.images.ours('agent', (io.needs['base-image'] as BaseImageOutput).image, op(io)) }),
 });

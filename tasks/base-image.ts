@@ -7,12 +7,12 @@ export interface BaseImageOutput {
   image: string;
 }
 
-export const baseImage = runTask<BaseImageOutput>({
+export const baseImage = runTask({
   id: 'base-image',
   title: 'Base image',
   resources: [IMAGE_BUILD],
   retry: { attempts: 2 },
   fingerprint: () => ({ image: baseImageName() }),
+  run: async (ctx, io): Promise<BaseImageOutput> => ({ image: await ctx.images.base(op(io)) }),
   isDone: (ctx, out, signal) => ctx.images.exists(out.image, { signal }),
-  run: async (ctx, io) => ({ image: await ctx.images.base(op(io)) }),
 });

@@ -5,9 +5,10 @@
  * a request through the proxy to the bundle's TLS probe, whose certificate
  * the CA signed.
  */
+import { daemons } from './daemons.js';
 import { CA_PROBE_HOST, TLS_PROBE_PORT } from '../lib/plan/types.js';
-import type { PrepareOutput } from './prepare.js';
-import type { StartVmOutput } from './start-vm.js';
+import { prepare } from './prepare.js';
+import { startVm } from './start-vm.js';
 import { backendOf, bottleTask, op } from './context.js';
 import { execOk } from './guest.js';
 
@@ -39,18 +40,18 @@ http.request({ host: proxy.hostname, port: proxy.port, method: 'CONNECT', path: 
   .end();
 `;
 
-export const ca = bottleTask<CaOutput>({
+export const ca = bottleTask({
   id: 'ca',
   title: 'CA',
-  needs: ['prepare', 'start-vm', 'daemons'],
+  needs: [prepare, startVm, daemons],
   retry: { attempts: 3, baseMs: 1000 },
   timeoutMs: 90_000,
   fingerprint: (ctx) => ({ path: ctx.plan.guestCaPath, probe: CA_PROBE_HOST, proxy: ctx.plan.proxyUrl }),
-  run: async (ctx, io) => {
+  run: async (ctx, io): Promise<CaOutput> => {
     const { plan } = ctx;
     const backend = backendOf(ctx);
-    const prepared = io.needs.prepare as PrepareOutput;
-    const machine = (io.needs['start-vm'] as StartVmOutput).machine;
+    const prepared = io.needs.prepare;
+    const machine = io.needs['start-vm'].machine;
     await backend.copyFile(machine, prepared.caCert, plan.guestCaPath, { ...op(io), mode: 0o644, user: 'root' });
     await execOk(backend, machine, ['update-ca-certificates'], { ...op(io), user: '0' });
     const url = `https://${CA_PROBE_HOST}:${TLS_PROBE_PORT}/health`;

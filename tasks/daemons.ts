@@ -7,17 +7,18 @@
  * The bundle is hardened: not root, a read-only root filesystem, its log
  * directory the only writable host path, memory and process limits.
  */
+import { bottleFiles } from '../lib/state/layout.js';
+import { bundleImage } from './bundle-image.js';
+import { network } from './network.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TaskError, type TaskIO, hash, stableStringify } from '../lib/engine/index.js';
 import { issueServerCert } from '../lib/ca/openssl.js';
-import type { NetworkInfo } from '../lib/backends/types.js';
 import { writeFileAtomic } from '../lib/state/atomic-write.js';
 import { bundleOwner, handOver } from '../lib/state/bundle-owner.js';
 import { ensureDir } from '../lib/state/root.js';
 import { CA_PROBE_HOST, PROXY_PORT, TLS_PROBE_PORT } from '../lib/plan/types.js';
-import type { ImageOutput } from './agent-image.js';
-import type { PrepareOutput } from './prepare.js';
+import { prepare } from './prepare.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
 
 export interface DaemonsOutput {
@@ -35,20 +36,20 @@ const BUNDLE_MEMORY_MIB = 256;
 const BUNDLE_PIDS = 256;
 const LOOPBACK = '127.0.0.1';
 
-export const daemons = bottleTask<DaemonsOutput>({
+export const daemons = bottleTask({
   id: 'daemons',
   title: 'Daemons',
-  needs: ['network', 'bundle-image', 'prepare'],
+  needs: [network, bundleImage, prepare],
   retry: { attempts: 3, baseMs: 1000 },
   timeoutMs: 120_000,
   fingerprint: (ctx) => ({ bundle: ctx.plan.bundle, ip: ctx.plan.bundleIp, egress: ctx.plan.egress }),
-  isDone: async (ctx, out, signal) => (await backendOf(ctx).status([out.bundle], { signal })).get(out.bundle) === 'running',
-  run: async (ctx, io) => {
+  run: async (ctx, io): Promise<DaemonsOutput> => {
     const { plan } = ctx;
     const backend = backendOf(ctx);
-    const prepared = io.needs.prepare as PrepareOutput;
-    const configDir = join(plan.stateDir, 'bundle');
-    const logDir = join(plan.stateDir, 'egress');
+    const prepared = io.needs.prepare;
+    const files = bottleFiles(plan.stateDir);
+    const configDir = files.bundleDir;
+    const logDir = files.egressDir;
     await ensureDir(configDir);
     await ensureDir(logDir);
     const tlsDir = join(configDir, 'tls');
@@ -62,7 +63,7 @@ export const daemons = bottleTask<DaemonsOutput>({
     const owner = bundleOwner();
     await handOver(configDir, owner);
     await handOver(logDir, owner);
-    const image = (io.needs['bundle-image'] as ImageOutput).image;
+    const image = io.needs['bundle-image'].image;
     const mounts = [
       { host: configDir, guest: GUEST_CONFIG_DIR, readonly: true },
       { host: logDir, guest: GUEST_LOG_DIR, readonly: false },
@@ -78,7 +79,7 @@ export const daemons = bottleTask<DaemonsOutput>({
       extraNetworks: [{ name: plan.network.egress }],
       mounts,
     };
-    const networkId = (io.needs.network as NetworkInfo).id;
+    const networkId = io.needs.network.id;
     const info = await backend.startMachine(
       {
         ...spec,
@@ -90,8 +91,9 @@ export const daemons = bottleTask<DaemonsOutput>({
       op(io),
     );
     await waitHealthy(ctx, io);
-    return { bundle: plan.bundle, id: info.id, proxyUrl: plan.proxyUrl, auditLog: join(logDir, 'egress.jsonl') };
+    return { bundle: plan.bundle, id: info.id, proxyUrl: plan.proxyUrl, auditLog: files.auditLog };
   },
+  isDone: async (ctx, out, signal) => (await backendOf(ctx).status([out.bundle], { signal })).get(out.bundle) === 'running',
 });
 
 function egressConfig(ctx: BottleCtx) {

@@ -3,9 +3,10 @@
  * the bundle's git gate. The agent never holds the host's credentials: only
  * the gate talks to the host repository.
  */
+import { daemons } from './daemons.js';
 import { basename } from 'node:path';
 import { GIT_GATE_PORT } from '../lib/plan/types.js';
-import type { StartVmOutput } from './start-vm.js';
+import { startVm } from './start-vm.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
 import { execOk } from './guest.js';
 
@@ -26,17 +27,17 @@ function wanted(ctx: BottleCtx): GitOutput {
   };
 }
 
-export const git = bottleTask<GitOutput>({
+export const git = bottleTask({
   id: 'git',
   title: 'Git',
-  needs: ['start-vm', 'daemons'],
+  needs: [startVm, daemons],
   retry: { attempts: 2 },
   timeoutMs: 60_000,
   fingerprint: (ctx) => wanted(ctx),
-  run: async (ctx, io) => {
+  run: async (ctx, io): Promise<GitOutput> => {
     const want = wanted(ctx);
     const backend = backendOf(ctx);
-    const machine = (io.needs['start-vm'] as StartVmOutput).machine;
+    const machine = io.needs['start-vm'].machine;
     const asUser = { ...op(io), user: ctx.plan.user };
     const gitIn = (...args: string[]) => execOk(backend, machine, ['git', ...args], asUser);
     await gitIn('config', '--global', 'user.name', want.name);

@@ -2,8 +2,8 @@
  * prepare: the bottle's state dir (0700), its skills found on the host (a
  * missing one fails here, before any machine starts), its CA, and plan.json.
  */
+import { bottleFiles } from '../lib/state/layout.js';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { writeFileAtomic } from '../lib/state/atomic-write.js';
 import { ensureDir } from '../lib/state/root.js';
 import { caDigest, ensureCa } from '../lib/ca/openssl.js';
@@ -18,19 +18,20 @@ export interface PrepareOutput {
   caDigest: string;
 }
 
-export const prepare = bottleTask<PrepareOutput>({
+export const prepare = bottleTask({
   id: 'prepare',
   title: 'Prepare',
   fingerprint: (ctx) => ctx.plan,
-  isDone: (ctx, out) => existsSync(join(ctx.plan.stateDir, 'plan.json')) && existsSync(out.caCert) && existsSync(out.caKey),
-  run: async (ctx, io) => {
+  run: async (ctx, io): Promise<PrepareOutput> => {
     const { plan } = ctx;
-    await ensureDir(plan.stateDir);
-    await ensureDir(join(plan.stateDir, 'agent'));
+    const files = bottleFiles(plan.stateDir);
+    await ensureDir(files.dir);
+    await ensureDir(files.agentDir);
     const skills = resolveSkills(plan.skills, plan.skillDirs);
     for (const s of skills) io.log(`skill ${s.name}: ${s.dir}`);
-    const ca = await ensureCa(join(plan.stateDir, 'ca'), `bot-bottle CA ${plan.slug}`, { signal: io.signal, log: io.log });
-    await writeFileAtomic(join(plan.stateDir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
+    const ca = await ensureCa(files.caDir, `bot-bottle CA ${plan.slug}`, { signal: io.signal, log: io.log });
+    await writeFileAtomic(files.plan, `${JSON.stringify(plan, null, 2)}\n`);
     return { skills, caCert: ca.cert, caKey: ca.key, caDigest: await caDigest(ca) };
   },
+  isDone: (ctx, out) => existsSync(bottleFiles(ctx.plan.stateDir).plan) && existsSync(out.caCert) && existsSync(out.caKey),
 });

@@ -6,7 +6,7 @@
  */
 import { writeFileAtomic } from '../lib/state/atomic-write.js';
 import { hash } from '../lib/engine/index.js';
-import type { StartVmOutput } from './start-vm.js';
+import { startVm } from './start-vm.js';
 import { backendOf, bottleTask, op } from './context.js';
 
 export interface PromptOutput {
@@ -14,17 +14,17 @@ export interface PromptOutput {
   path: string | null;
 }
 
-export const prompt = bottleTask<PromptOutput>({
+export const prompt = bottleTask({
   id: 'prompt',
   title: 'Prompt',
-  needs: ['start-vm'],
+  needs: [startVm],
   retry: { attempts: 2 },
   timeoutMs: 60_000,
   fingerprint: (ctx) => ({ prompt: hash(ctx.prompt), file: ctx.plan.promptFile, guest: ctx.plan.guestPromptPath }),
-  run: async (ctx, io) => {
+  run: async (ctx, io): Promise<PromptOutput> => {
     const { plan } = ctx;
     await writeFileAtomic(plan.promptFile, ctx.prompt, 0o600);
-    const machine = (io.needs['start-vm'] as StartVmOutput).machine;
+    const machine = io.needs['start-vm'].machine;
     await backendOf(ctx).copyFile(machine, plan.promptFile, plan.guestPromptPath, { ...op(io), mode: 0o600, user: plan.user });
     return { path: ctx.prompt.length > 0 ? plan.guestPromptPath : null };
   },

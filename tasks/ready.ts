@@ -3,11 +3,11 @@
  * and the summary `bottle status` shows.
  */
 import { TaskError } from '../lib/engine/index.js';
-import type { CaOutput } from './ca.js';
-import type { GitOutput } from './git.js';
-import type { PromptOutput } from './prompt.js';
-import type { SkillsOutput } from './skills.js';
-import type { SuperviseOutput } from './supervise.js';
+import { ca } from './ca.js';
+import { git } from './git.js';
+import { prompt } from './prompt.js';
+import { skills } from './skills.js';
+import { supervise } from './supervise.js';
 import { backendOf, bottleTask, op } from './context.js';
 
 export interface ReadyOutput {
@@ -21,17 +21,13 @@ export interface ReadyOutput {
   ca: string;
 }
 
-export const ready = bottleTask<ReadyOutput>({
+export const ready = bottleTask({
   id: 'ready',
   title: 'Ready',
-  needs: ['prompt', 'skills', 'ca', 'git', 'supervise'],
+  needs: [prompt, skills, ca, git, supervise],
   retry: { attempts: 3, baseMs: 500 },
   timeoutMs: 60_000,
-  isDone: async (ctx, out, signal) => {
-    const states = await backendOf(ctx).status([out.machine, out.bundle], { signal });
-    return [...states.values()].every((s) => s === 'running');
-  },
-  run: async (ctx, io) => {
+  run: async (ctx, io): Promise<ReadyOutput> => {
     const { plan } = ctx;
     const backend = backendOf(ctx);
     const states = await backend.status([plan.machine, plan.bundle], op(io));
@@ -44,11 +40,15 @@ export const ready = bottleTask<ReadyOutput>({
       machine: plan.machine,
       bundle: plan.bundle,
       proxy: plan.proxyUrl,
-      prompt: (io.needs.prompt as PromptOutput).path,
-      skills: (io.needs.skills as SkillsOutput).skills,
-      origin: (io.needs.git as GitOutput).origin,
-      supervise: (io.needs.supervise as SuperviseOutput).url,
-      ca: (io.needs.ca as CaOutput).path,
+      prompt: io.needs.prompt.path,
+      skills: io.needs.skills.skills,
+      origin: io.needs.git.origin,
+      supervise: io.needs.supervise.url,
+      ca: io.needs.ca.path,
     };
+  },
+  isDone: async (ctx, out, signal) => {
+    const states = await backendOf(ctx).status([out.machine, out.bundle], { signal });
+    return [...states.values()].every((s) => s === 'running');
   },
 });

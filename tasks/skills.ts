@@ -5,8 +5,8 @@
  */
 import { hashTree } from '../lib/fs/hash-tree.js';
 import { resolveSkills } from '../lib/plan/skills.js';
-import type { PrepareOutput } from './prepare.js';
-import type { StartVmOutput } from './start-vm.js';
+import { prepare } from './prepare.js';
+import { startVm } from './start-vm.js';
 import { backendOf, bottleTask, op } from './context.js';
 import { execOk } from './guest.js';
 
@@ -15,10 +15,10 @@ export interface SkillsOutput {
   skills: string[];
 }
 
-export const skills = bottleTask<SkillsOutput>({
+export const skills = bottleTask({
   id: 'skills',
   title: 'Skills',
-  needs: ['prepare', 'start-vm'],
+  needs: [prepare, startVm],
   retry: { attempts: 2 },
   timeoutMs: 120_000,
   // Skill contents are inputs: editing a skill re-runs this task (and only what needs it).
@@ -26,12 +26,12 @@ export const skills = bottleTask<SkillsOutput>({
     dir: ctx.plan.guestSkillsDir,
     skills: await Promise.all(resolveSkills(ctx.plan.skills, ctx.plan.skillDirs).map(async (s) => [s.name, await hashTree(s.dir)])),
   }),
-  run: async (ctx, io) => {
+  run: async (ctx, io): Promise<SkillsOutput> => {
     const { plan } = ctx;
-    const found = (io.needs.prepare as PrepareOutput).skills;
+    const found = io.needs.prepare.skills;
     if (found.length === 0) return { dir: plan.guestSkillsDir, skills: [] };
     const backend = backendOf(ctx);
-    const machine = (io.needs['start-vm'] as StartVmOutput).machine;
+    const machine = io.needs['start-vm'].machine;
     const asUser = { ...op(io), user: plan.user };
     await execOk(backend, machine, ['mkdir', '-p', plan.guestSkillsDir], asUser);
     for (const skill of found) {

@@ -9,9 +9,11 @@
  * smolvm the first machine on the network gets the address the plan gives
  * the bundle (lib/backends/smolvm/fabric.ts).
  */
+import { daemons } from './daemons.js';
+import { network } from './network.js';
+import { prepare } from './prepare.js';
 import { hash, stableStringify } from '../lib/engine/index.js';
-import type { NetworkInfo } from '../lib/backends/types.js';
-import type { ImageOutput } from './agent-image.js';
+import { agentImage } from './agent-image.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
 
 export interface StartVmOutput {
@@ -35,20 +37,19 @@ function machineConfig(ctx: BottleCtx, image: string) {
   };
 }
 
-export const startVm = bottleTask<StartVmOutput>({
+export const startVm = bottleTask({
   id: 'start-vm',
   title: 'Start machine',
-  needs: ['prepare', 'network', 'agent-image', 'daemons'],
+  needs: [prepare, network, agentImage, daemons],
   retry: { attempts: 3, baseMs: 1000 },
   timeoutMs: 120_000,
   // Env values are hashed into the fingerprint, never stored.
   fingerprint: (ctx) => machineConfig(ctx, ctx.plan.image ?? ''),
-  isDone: async (ctx, out, signal) => (await backendOf(ctx).status([out.machine], { signal })).get(out.machine) === 'running',
-  run: async (ctx, io) => {
+  run: async (ctx, io): Promise<StartVmOutput> => {
     const { plan } = ctx;
-    const image = plan.image ?? (io.needs['agent-image'] as ImageOutput).image;
+    const image = plan.image ?? io.needs['agent-image'].image;
     const config = machineConfig(ctx, image);
-    const networkId = (io.needs.network as NetworkInfo).id;
+    const networkId = io.needs.network.id;
     const info = await backendOf(ctx).startMachine(
       {
         ...config,
@@ -61,4 +62,5 @@ export const startVm = bottleTask<StartVmOutput>({
     io.log(info.created ? `created ${info.name} (${info.id.slice(0, 12)})` : `reusing ${info.name} (${info.id.slice(0, 12)})`);
     return { machine: info.name, id: info.id, image };
   },
+  isDone: async (ctx, out, signal) => (await backendOf(ctx).status([out.machine], { signal })).get(out.machine) === 'running',
 });

@@ -4,9 +4,10 @@
  * `claude mcp get`. (The supervise daemon itself arrives later; until then
  * `claude mcp get` reports it cannot connect, which does not fail the task.)
  */
+import { daemons } from './daemons.js';
 import { TaskError } from '../lib/engine/index.js';
 import { SUPERVISE_PORT } from '../lib/plan/types.js';
-import type { StartVmOutput } from './start-vm.js';
+import { startVm } from './start-vm.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
 import { execOk } from './guest.js';
 
@@ -21,16 +22,16 @@ function url(ctx: BottleCtx): string {
   return `http://${ctx.plan.bundleHost}:${SUPERVISE_PORT}/mcp`;
 }
 
-export const supervise = bottleTask<SuperviseOutput>({
+export const supervise = bottleTask({
   id: 'supervise',
   title: 'Supervise',
-  needs: ['start-vm', 'daemons'],
+  needs: [startVm, daemons],
   retry: { attempts: 2 },
   timeoutMs: 120_000,
   fingerprint: (ctx) => ({ url: url(ctx) }),
-  run: async (ctx, io) => {
+  run: async (ctx, io): Promise<SuperviseOutput> => {
     const backend = backendOf(ctx);
-    const machine = (io.needs['start-vm'] as StartVmOutput).machine;
+    const machine = io.needs['start-vm'].machine;
     const asUser = { ...op(io), user: ctx.plan.user };
     // Re-registering replaces an older URL; a missing server is fine to remove.
     await backend.exec(machine, ['claude', 'mcp', 'remove', SUPERVISE_SERVER, '--scope', 'user'], asUser);

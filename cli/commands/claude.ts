@@ -4,6 +4,8 @@
  * non-empty (the prompt task recorded its guest path then, null otherwise).
  */
 import type { KnownBottle } from '../../lib/state/bottles.js';
+import { recordOf } from '../../tasks/context.js';
+import type { prompt as promptTask } from '../../tasks/prompt.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
 import { attachTo, findBottle } from '../find-bottle.js';
 import { parse } from '../parse.js';
@@ -11,11 +13,11 @@ import { UsageError } from '../usage-error.js';
 
 /** The argv `bottle claude` runs in the guest, from what the bottle's records say. */
 export function claudeCommand(bottle: KnownBottle, args: readonly string[]): string[] {
-  const prompt = bottle.record?.tasks.prompt;
+  const prompt = recordOf<typeof promptTask>(bottle.record, 'prompt');
   if (!prompt || (prompt.status !== 'done' && prompt.status !== 'up-to-date')) {
     throw new UsageError(`the bottle of "${bottle.plan.agent}" is not ready (its prompt task is ${prompt?.status ?? 'not run'}); run \`bottle up ${bottle.plan.agent}\``);
   }
-  const path = (prompt.output as { path: string | null } | undefined)?.path ?? null;
+  const path = prompt.output?.path ?? null;
   return ['claude', '--dangerously-skip-permissions', ...(path ? ['--append-system-prompt-file', path] : []), ...args];
 }
 

@@ -1,8 +1,8 @@
 /** `bottle down [agents..] [--purge]`: remove the bottles' machines and networks. */
+import { logFile } from '../../lib/state/layout.js';
 import { downGraph } from '../../graphs/down.js';
 import { COMMON_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { parse } from '../parse.js';
-import { join } from 'node:path';
 import { exitCodeOf } from '../exit-code.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
 import { runLocked } from '../run-locked.js';
@@ -50,6 +50,6 @@ export async function down(args: string[], cli: CliContext): Promise<number> {
     signal: cli.signal,
     onEvent: reporter.sink,
   });
-  await reporter.finish(result, { logPath: (bottle, task) => join(session.stateRoot, bottle, 'logs', `${task}.log`) });
+  await reporter.finish(result, { logPath: (bottle, task) => logFile(session.stateRoot, bottle, task) });
   return exitCodeOf(result.status);
 }

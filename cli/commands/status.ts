@@ -2,6 +2,8 @@
  * `bottle status [--json] [--probe]`: what the records say of this manifest's
  * bottles; `--probe` also asks the backend whether their machines run.
  */
+import { recordOf } from '../../tasks/context.js';
+import type { ready as readyTask } from '../../tasks/ready.js';
 import { homedir } from 'node:os';
 import { locateManifest } from '../../lib/manifest/locate.js';
 import { knownBottles, type KnownBottle } from '../../lib/state/bottles.js';
@@ -52,7 +54,7 @@ function stateOf(b: KnownBottle): string {
   if (all.includes('failed')) return 'failed';
   if (all.includes('running') || all.includes('retrying')) return 'running';
   if (all.includes('cancelled')) return 'cancelled';
-  const ready = tasks.ready?.status;
+  const ready = recordOf<typeof readyTask>(b.record, 'ready')?.status;
   return ready === 'done' || ready === 'up-to-date' ? 'ready' : all.length === 0 ? 'down' : 'partial';
 }
 
@@ -63,6 +65,7 @@ function summary(b: KnownBottle): string {
 }
 
 function asJson(b: KnownBottle, machines: Map<string, string> | undefined) {
+  const ready = recordOf<typeof readyTask>(b.record, 'ready')?.output;
   const tasks = Object.fromEntries(
     Object.entries(b.record?.tasks ?? {}).map(([id, t]) => [
       id,
@@ -75,7 +78,7 @@ function asJson(b: KnownBottle, machines: Map<string, string> | undefined) {
     backend: b.plan.backend,
     state: stateOf(b),
     tasks,
-    ...(b.record?.tasks.ready?.output ? { ready: b.record.tasks.ready.output } : {}),
+    ...(ready ? { ready } : {}),
     ...(machines ? { machines: { agent: machines.get(b.plan.machine) ?? 'missing', bundle: machines.get(b.plan.bundle) ?? 'missing' } } : {}),
   };
 }

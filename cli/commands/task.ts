@@ -2,7 +2,7 @@
  * `bottle task <task> <agent> [--with-deps] [--force]`: run one task of one
  * bottle, with its needs' outputs read from the records, its log streamed.
  */
-import { join } from 'node:path';
+import { logFile } from '../../lib/state/layout.js';
 import { RUN_ITEM } from '../../lib/engine/index.js';
 import { UP_LIMITS, upGraph } from '../../graphs/up.js';
 import { MANIFEST_OPTIONS, reporterStreams, type CliContext } from '../context.js';
@@ -60,6 +60,6 @@ export async function task(args: string[], cli: CliContext): Promise<number> {
     signal: cli.signal,
     onEvent: reporter.sink,
   });
-  await reporter.finish(result, { logPath: (bottle, t) => join(session.stateRoot, bottle, 'logs', `${t}.log`) });
+  await reporter.finish(result, { logPath: (bottle, t) => logFile(session.stateRoot, bottle, t) });
   return exitCodeOf(result.status);
 }

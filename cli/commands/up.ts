@@ -1,8 +1,8 @@
 /** `bottle up [agents..]`: provision bottles with the up graph. */
+import { logFile } from '../../lib/state/layout.js';
 import { UP_LIMITS, upGraph } from '../../graphs/up.js';
 import { MANIFEST_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { parse, positiveInt } from '../parse.js';
-import { join } from 'node:path';
 import { exitCodeOf } from '../exit-code.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
 import { runLocked } from '../run-locked.js';
@@ -70,6 +70,6 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
     force: values.force ?? false,
     onEvent: reporter.sink,
   });
-  await reporter.finish(result, { logPath: (bottle, task) => join(session.stateRoot, bottle, 'logs', `${task}.log`) });
+  await reporter.finish(result, { logPath: (bottle, task) => logFile(session.stateRoot, bottle, task) });
   return exitCodeOf(result.status);
 }

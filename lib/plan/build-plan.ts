@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { LoadedManifest } from '../manifest/types.js';
 import type { Backend, BackendKind, NetworkSpec } from '../backends/types.js';
 import { bundleName, machineName, slugFor } from './slug.js';
+import { bottleFiles } from '../state/layout.js';
 import { allocateSubnets, poolBase, poolCidr } from '../net/subnets.js';
 import { GUEST_CA_PATH, PROXY_PORT, type BottlePlan } from './types.js';
 
@@ -89,7 +90,7 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
       proxyUrl,
       labels,
       stateDir,
-      promptFile: join(stateDir, 'agent', 'prompt.txt'),
+      promptFile: bottleFiles(stateDir).prompt,
       image: bottle.image ?? null,
       user: bottle.user,
       guestHome,

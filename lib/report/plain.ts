@@ -21,7 +21,7 @@ export function plainReporter(write: (line: string) => void, options: { verbose?
   return (e) => {
     switch (e.type) {
       case 'run-start':
-        return write(`bottle: ${e.items.filter((i) => i !== '_run').length} bottle(s), ${e.tasks.length} tasks`);
+        return write(`bottle: ${e.items.filter((i) => i !== RUN_ITEM).length} bottle(s), ${e.tasks.length} tasks`);
       case 'node-start':
         return write(`${name(e.item, e.task)} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
       case 'node-retry':

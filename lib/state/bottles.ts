@@ -4,9 +4,10 @@
  * file that does not parse is reported as such, not thrown.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ItemRecord } from '../engine/index.js';
 import type { BottlePlan } from '../plan/types.js';
+import { bottleFiles, recordFile } from './layout.js';
+import { itemDir } from './root.js';
 
 export interface KnownBottle {
   slug: string;
@@ -32,7 +33,7 @@ export function bottleSlugs(root: string): string[] {
 
 /** A bottle's plan.json, or undefined when it has none (or it cannot be read). */
 export function readPlan(root: string, slug: string): BottlePlan | undefined {
-  return readJson(join(root, slug, 'plan.json')).value as BottlePlan | undefined;
+  return readJson(bottleFiles(itemDir(root, slug)).plan).value as BottlePlan | undefined;
 }
 
 /** Bottles in `root` that came from `manifest`, in slug order. */
@@ -41,7 +42,7 @@ export function knownBottles(root: string, manifest: string): KnownBottle[] {
   for (const slug of bottleSlugs(root)) {
     const plan = readPlan(root, slug);
     if (!plan || plan.manifest !== manifest) continue;
-    const record = readJson(join(root, slug, 'record.json'));
+    const record = readJson(recordFile(root, slug));
     out.push({
       slug,
       plan,

@@ -7,8 +7,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
-import { join } from 'node:path';
-import { assertSegment, ensureDir, itemDir } from './root.js';
+import { ensureDir } from './root.js';
+import { logFile, logsDir } from './layout.js';
 
 export interface LogWriter {
   log(item: string, task: string, line: string): void;
@@ -27,8 +27,8 @@ export function createLogWriter(root: string): LogWriter {
   let closed = false;
 
   function open(item: string, task: string, flags: 'a' | 'w', previous: Stream | undefined): Stream {
-    const dir = join(itemDir(root, item), 'logs');
-    const path = join(dir, `${assertSegment('task name', task)}.log`);
+    const dir = logsDir(root, item);
+    const path = logFile(root, item, task);
     return Promise.resolve(previous)
       .then(end)
       .then(() => ensureDir(dir))

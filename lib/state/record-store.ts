@@ -4,13 +4,13 @@
  * one item are serialised and coalesced; different items write in parallel.
  * It does not lock: the caller holds the item's lock (lock.ts) for the run.
  */
-import { join } from 'node:path';
 import type { ItemRecord, Recorder, TaskRecord } from '../engine/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { CoalescingWriter } from './coalescing-writer.js';
 import { createLogWriter } from './log-writer.js';
 import { readRecord, serializeRecord } from './record-file.js';
 import { ensureDir, itemDir } from './root.js';
+import { recordFile } from './layout.js';
 
 export interface RecordStoreOptions {
   /** How a record file is replaced; `writeFileAtomic` unless a test watches the writes. */
@@ -47,7 +47,7 @@ export function createRecordStore(root: string, options: RecordStoreOptions = {}
 
   async function openItem(item: string): Promise<ItemState> {
     const dir = itemDir(root, item);
-    const path = recordPath(dir);
+    const path = recordFile(root, item);
     const record = (await readRecord(path, item)) ?? { v: 1, item, tasks: {} };
     await ensureDir(dir);
     const state: ItemState = {
@@ -78,7 +78,7 @@ export function createRecordStore(root: string, options: RecordStoreOptions = {}
     async load(item) {
       const state = items.get(item);
       if (state) return structuredClone((await state).record);
-      return readRecord(recordPath(itemDir(root, item)), item);
+      return readRecord(recordFile(root, item), item);
     },
     update(item, task, entry) {
       const done = update(item, task, entry);
@@ -97,6 +97,3 @@ export function createRecordStore(root: string, options: RecordStoreOptions = {}
   };
 }
 
-function recordPath(dir: string): string {
-  return join(dir, 'record.json');
-}

@@ -1,0 +1,62 @@
+/**
+ * Where everything lives in the state root: the one module that spells its
+ * paths. Per item (a bottle's slug, or `_run` for the run-scoped tasks):
+ *
+ *     <root>/<item>/record.json        the engine's record (record-store.ts)
+ *     <root>/<item>/logs/<task>.log    what a task printed (log-writer.ts)
+ *
+ * and per bottle, beside those:
+ *
+ *     plan.json                        the bottle's plan
+ *     agent/prompt.txt                 the prompt body (0600)
+ *     ca/                              the bottle's CA (lib/ca/openssl.ts names its files)
+ *     bundle/                          the bundle's config, mounted read-only (egress.json, tls/)
+ *     egress/egress.jsonl              the proxy's audit log, the bundle's one writable mount
+ *
+ * Item keys are checked to be one path segment (root.ts). It creates nothing.
+ */
+import { join } from 'node:path';
+import { RUN_ITEM } from '../engine/index.js';
+import { assertSegment, itemDir } from './root.js';
+
+export function recordFile(root: string, item: string): string {
+  return join(itemDir(root, item), 'record.json');
+}
+
+export function logsDir(root: string, item: string): string {
+  return join(itemDir(root, item), 'logs');
+}
+
+export function logFile(root: string, item: string, task: string): string {
+  return join(logsDir(root, item), `${assertSegment('task name', task)}.log`);
+}
+
+/** The directory of the run-scoped tasks (images), locked while they run. */
+export function runDir(root: string): string {
+  return itemDir(root, RUN_ITEM);
+}
+
+export interface BottleFiles {
+  dir: string;
+  plan: string;
+  agentDir: string;
+  prompt: string;
+  caDir: string;
+  bundleDir: string;
+  egressDir: string;
+  auditLog: string;
+}
+
+/** The files of the bottle whose state directory is `dir` (`<root>/<slug>`, as its plan says). */
+export function bottleFiles(dir: string): BottleFiles {
+  return {
+    dir,
+    plan: join(dir, 'plan.json'),
+    agentDir: join(dir, 'agent'),
+    prompt: join(dir, 'agent', 'prompt.txt'),
+    caDir: join(dir, 'ca'),
+    bundleDir: join(dir, 'bundle'),
+    egressDir: join(dir, 'egress'),
+    auditLog: join(dir, 'egress', 'egress.jsonl'),
+  };
+}
