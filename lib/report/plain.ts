@@ -6,14 +6,10 @@
  */
 import { type EngineEvent, type EndStatus, RUN_ITEM } from '../engine/index.js';
 import { terminalText } from './terminal-text.js';
+import { STATUS_WORD } from './status-words.js';
 
-const WORD: Record<EndStatus, string> = {
-  done: 'done',
-  'up-to-date': 'up to date',
-  failed: 'FAILED',
-  blocked: 'blocked',
-  cancelled: 'cancelled',
-};
+/** A failure stands out in a CI log. */
+const word = (status: EndStatus) => (status === 'failed' ? 'FAILED' : STATUS_WORD[status]);
 
 export function plainReporter(write: (line: string) => void, options: { verbose?: boolean } = {}): (e: EngineEvent) => void {
   const width = 14;
@@ -31,7 +27,7 @@ export function plainReporter(write: (line: string) => void, options: { verbose?
         return;
       case 'node-end': {
         const took = e.status === 'done' || e.status === 'failed' ? ` in ${(e.durationMs / 1000).toFixed(1)}s` : '';
-        return write(`${name(e.item, e.task)} ${WORD[e.status]}${took}${e.error ? `: ${terminalText(e.error)}` : ''}`);
+        return write(`${name(e.item, e.task)} ${word(e.status)}${took}${e.error ? `: ${terminalText(e.error)}` : ''}`);
       }
       case 'run-end': {
         const c = e.counts;

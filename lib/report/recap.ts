@@ -9,14 +9,8 @@ import { type RunResult, END_STATUSES, emptyCounts, type EndStatus } from '../en
 import type { RecapContext } from './reporter.js';
 import { itemLabel } from './item-label.js';
 import { terminalText } from './terminal-text.js';
+import { STATUS_WORD } from './status-words.js';
 
-const LABEL: Record<EndStatus, string> = {
-  done: 'done',
-  'up-to-date': 'up to date',
-  failed: 'failed',
-  blocked: 'blocked',
-  cancelled: 'cancelled',
-};
 
 export function recapLines(result: RunResult, recap: RecapContext): string[] {
   const byBottle = new Map<string, Record<EndStatus, number>>();
@@ -31,7 +25,7 @@ export function recapLines(result: RunResult, recap: RecapContext): string[] {
   }
   const width = Math.max(0, ...[...byBottle.keys()].map((b) => itemLabel(b).length));
   const lines = [...byBottle].map(([bottle, counts]) => {
-    const parts = END_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${LABEL[s]}`);
+    const parts = END_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${STATUS_WORD[s]}`);
     return `  ${itemLabel(bottle).padEnd(width)}  ${parts.join(', ')}`;
   });
   const head = `Recap: ${result.status} in ${(result.durationMs / 1000).toFixed(1)}s`;

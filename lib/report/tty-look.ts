@@ -9,6 +9,7 @@
 import { type RunStatus, END_STATUSES, type EndStatus, type Status, RUN_ITEM } from '../engine/index.js';
 import { countRows, type Group, type Model, type Row } from './tty-model.js';
 import { terminalText } from './terminal-text.js';
+import { STATUS_WORD } from './status-words.js';
 
 export type Colour = 'green' | 'red' | 'yellow' | 'cyan' | 'dim' | 'bold';
 
@@ -33,19 +34,17 @@ export interface Look {
   colour: Colour;
   /** Drawn with the spinner instead of the icon while the display runs. */
   spins: boolean;
-  /** The status in a sentence: "3 up to date". */
-  word: string;
 }
 
 export const LOOK: Record<Status, Look> = {
-  pending: { icon: '◌', colour: 'dim', spins: false, word: 'waiting' },
-  running: { icon: '❯', colour: 'cyan', spins: true, word: 'running' },
-  retrying: { icon: '↻', colour: 'yellow', spins: false, word: 'retrying' },
-  done: { icon: '✔', colour: 'green', spins: false, word: 'done' },
-  'up-to-date': { icon: '✔', colour: 'dim', spins: false, word: 'up to date' },
-  failed: { icon: '✖', colour: 'red', spins: false, word: 'failed' },
-  blocked: { icon: '↓', colour: 'yellow', spins: false, word: 'blocked' },
-  cancelled: { icon: '⊘', colour: 'yellow', spins: false, word: 'cancelled' },
+  pending: { icon: '◌', colour: 'dim', spins: false },
+  running: { icon: '❯', colour: 'cyan', spins: true },
+  retrying: { icon: '↻', colour: 'yellow', spins: false },
+  done: { icon: '✔', colour: 'green', spins: false },
+  'up-to-date': { icon: '✔', colour: 'dim', spins: false },
+  failed: { icon: '✖', colour: 'red', spins: false },
+  blocked: { icon: '↓', colour: 'yellow', spins: false },
+  cancelled: { icon: '⊘', colour: 'yellow', spins: false },
 };
 
 /** What a finished bottle shows as its icon: its worst end status first. */
@@ -165,7 +164,7 @@ function countsText(group: Group, paint: Paint): string {
   const counts = countRows(group);
   const failed = [...group.rows.values()].filter((r) => r.status === 'failed').map((r) => r.task);
   const parts = COUNTED.filter((s) => counts[s] > 0).map((s) => {
-    const text = `${counts[s]} ${LOOK[s].word}${s === 'failed' ? ` (${failed.join(', ')})` : ''}`;
+    const text = `${counts[s]} ${STATUS_WORD[s]}${s === 'failed' ? ` (${failed.join(', ')})` : ''}`;
     return s === 'done' || s === 'up-to-date' ? text : paint(LOOK[s].colour, text);
   });
   return parts.length > 0 ? parts.join(' · ') : paint('dim', 'waiting');
@@ -177,9 +176,9 @@ function countsText(group: Group, paint: Paint): string {
  * paths dimmed.
  */
 export function paintRecap(lines: readonly string[], status: RunStatus, paint: Paint): string[] {
-  const words = END_STATUSES.map((s) => LOOK[s].word).join('|');
+  const words = END_STATUSES.map((s) => STATUS_WORD[s]).join('|');
   const count = new RegExp(`(\\d+) (${words})\\b`, 'g');
-  const byWord = new Map(END_STATUSES.map((s) => [LOOK[s].word, s] as const));
+  const byWord = new Map(END_STATUSES.map((s) => [STATUS_WORD[s], s] as const));
   let inFailures = false;
   // A failure's entry is two lines in one string: the reason, then its log.
   return lines.flatMap((entry) => entry.split('\n')).map((line, i) => {

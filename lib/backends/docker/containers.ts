@@ -10,8 +10,7 @@ import { TaskError } from '../../engine/index.js';
 import type { MachineInfo, MachineSpec, MachineState, OpOptions } from '../types.js';
 import { docker, inspectMany } from '../../docker/cli.js';
 import { withEnvFile } from './env-file.js';
-
-export const CONFIG_LABEL = 'bot-bottle.config';
+import { machineLabels, reuseOrRecreate } from '../reuse.js';
 
 interface ContainerInspect {
   Id: string;
@@ -20,19 +19,20 @@ interface ContainerInspect {
   Config: { Labels: Record<string, string> | null };
 }
 
-export async function startContainer(spec: MachineSpec, options: OpOptions): Promise<MachineInfo> {
-  const [existing] = await inspectMany<ContainerInspect>('container', [spec.name], options);
-  if (existing && existing.Config.Labels?.[CONFIG_LABEL] === spec.configHash) {
-    if (!existing.State.Running) await docker(['start', spec.name], options);
-    return { name: spec.name, id: existing.Id, created: false };
-  }
-  if (existing) await docker(['rm', '--force', spec.name], options);
-  const { stdout } = await withEnvFile(spec.env, (envArgs) => docker(runArgs(spec, envArgs), options).catch(explainStorageOpt(spec)));
-  const id = stdout.trim().split('\n').at(-1)!;
-  for (const net of spec.extraNetworks ?? []) {
-    await docker(['network', 'connect', net.name, spec.name], options);
-  }
-  return { name: spec.name, id, created: true };
+export function startContainer(spec: MachineSpec, options: OpOptions): Promise<MachineInfo> {
+  return reuseOrRecreate(spec, {
+    async find() {
+      const [found] = await inspectMany<ContainerInspect>('container', [spec.name], options);
+      return found ? { labels: found.Config.Labels, running: found.State.Running, id: found.Id } : null;
+    },
+    start: async () => void (await docker(['start', spec.name], options)),
+    remove: async () => void (await docker(['rm', '--force', spec.name], options)),
+    async create() {
+      const { stdout } = await withEnvFile(spec.env, (envArgs) => docker(runArgs(spec, envArgs), options).catch(explainStorageOpt(spec)));
+      for (const net of spec.extraNetworks ?? []) await docker(['network', 'connect', net.name, spec.name], options);
+      return { id: stdout.trim().split('\n').at(-1)! };
+    },
+  });
 }
 
 /** What is always set: nothing the tasks need is lost (they write as the file's owner, never as a privileged root). */
@@ -40,7 +40,7 @@ const HARDENED = ['--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '-
 
 function runArgs(spec: MachineSpec, envArgs: string[]): string[] {
   const args = ['run', '--detach', '--name', spec.name, '--hostname', spec.name, ...HARDENED, ...envArgs];
-  for (const [k, v] of Object.entries({ ...spec.labels, [CONFIG_LABEL]: spec.configHash })) args.push('--label', `${k}=${v}`);
+  for (const [k, v] of Object.entries(machineLabels(spec))) args.push('--label', `${k}=${v}`);
   args.push('--network', spec.network);
   if (spec.ip) args.push('--ip', spec.ip);
   for (const server of spec.dns ?? []) args.push('--dns', server);

@@ -15,13 +15,12 @@ import { TaskError } from '../../engine/index.js';
 import { cacheDir } from '../../images/paths.js';
 import type { Backend, ExecOptions, MachineInfo, MachineSpec, MachineState, NetworkSpec, OpOptions } from '../types.js';
 import { FABRIC_RANGE, FIRST_MEMBER_IP, networkFields } from './fabric.js';
+import { isConfigured, machineLabels, reuseOrRecreate } from '../reuse.js';
 import { asUser, isRoot, parseId } from './guest.js';
 import { installFileArgv, unpackArgv } from '../guest-install.js';
 import { dockerImageBridge, type ImageBridge } from './image-archive.js';
 import { realRunner, type Runner } from './runner.js';
 import type { CreateRequest, SmolvmMachine, SmolvmTransport } from './transport.js';
-
-export const CONFIG_LABEL = 'bot-bottle.config';
 
 export interface SmolvmBackendOptions {
   transport: SmolvmTransport;
@@ -76,16 +75,11 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
     if (result.exitCode !== 0) throw new TaskError(`could not ${what}: ${(result.stderr || result.stdout).trim()}`, { code: 'COPY_FAILED' });
   }
 
-  async function reuse(spec: MachineSpec, found: SmolvmMachine, op: OpOptions): Promise<MachineInfo> {
-    if (found.state !== 'running') await transport.start(spec.name, op);
-    return { name: spec.name, id: machineId(spec, found), created: false };
-  }
-
   async function createRequest(spec: MachineSpec, op: OpOptions): Promise<CreateRequest> {
     return {
       name: spec.name,
       image: transport.acceptsLocalImages ? await images.resolve(spec.image, op) : spec.image,
-      labels: { ...spec.labels, [CONFIG_LABEL]: spec.configHash },
+      labels: machineLabels(spec),
       env: spec.env,
       ...(spec.cpus ? { cpus: spec.cpus } : {}),
       ...(spec.memoryMiB ? { memoryMiB: spec.memoryMiB } : {}),
@@ -118,18 +112,29 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
       if (spec.ip && spec.ip !== FIRST_MEMBER_IP) {
         throw new TaskError(`smolvm cannot give ${spec.name} the address ${spec.ip}: members of a smolvm network lease theirs in start order, the first one ${FIRST_MEMBER_IP}`, { code: 'BAD_SPEC' });
       }
-      const found = await transport.get(spec.name, op);
-      if (found && found.labels?.[CONFIG_LABEL] === spec.configHash) return reuse(spec, found, op);
-      if (found) await transport.remove(spec.name, op);
-      if ((await transport.create(await createRequest(spec, op), op)) === 'exists') {
-        // Someone made it between our look and our create: confirm what it is.
-        const now = await transport.get(spec.name, op);
-        if (now && now.labels?.[CONFIG_LABEL] === spec.configHash) return reuse(spec, now, op);
-        throw new TaskError(`smolvm machine ${spec.name} was created by someone else meanwhile, with another configuration`, { code: 'SMOLVM_CONFLICT', transient: true });
-      }
-      await transport.start(spec.name, op);
-      const made = await transport.get(spec.name, op);
-      return { name: spec.name, id: machineId(spec, made), created: true };
+      const find = async () => {
+        const found = await transport.get(spec.name, op);
+        return found && { labels: found.labels, running: found.state === 'running', id: machineId(spec, found) };
+      };
+      const start = () => transport.start(spec.name, op);
+      return reuseOrRecreate(spec, {
+        find,
+        start,
+        remove: () => transport.remove(spec.name, op),
+        async create() {
+          if ((await transport.create(await createRequest(spec, op), op)) === 'exists') {
+            // Someone made it between our look and our create: confirm what it is.
+            const now = await find();
+            if (!isConfigured(now, spec)) {
+              throw new TaskError(`smolvm machine ${spec.name} was created by someone else meanwhile, with another configuration`, { code: 'SMOLVM_CONFLICT', transient: true });
+            }
+            if (!now.running) await start();
+            return { id: now.id, reused: true };
+          }
+          await start();
+          return { id: machineId(spec, await transport.get(spec.name, op)) };
+        },
+      });
     },
 
     async exec(machine: string, argv: readonly string[], options: ExecOptions = {}) {
