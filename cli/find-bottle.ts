@@ -1,7 +1,7 @@
 /** The bottle of one agent as the state root knows it (or a sentence saying how to bring it up), and attaching to it. */
 import { homedir } from 'node:os';
 import { locateManifest } from '../lib/manifest/locate.js';
-import { knownBottles, type KnownBottle } from '../lib/state/bottles.js';
+import { knownBottles, type KnownBottle } from '../lib/plan/known-bottles.js';
 import { resolveStateRoot } from '../lib/state/root.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './usage-error.js';

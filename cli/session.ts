@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { loadManifest } from '../lib/manifest/load.js';
 import { locateManifest } from '../lib/manifest/locate.js';
-import { bottleSlugs, knownBottles, readPlan, type KnownBottle } from '../lib/state/bottles.js';
+import { bottleSlugs, knownBottles, readPlan, type KnownBottle } from '../lib/plan/known-bottles.js';
 import { buildPlans, instancesOf, slugsOf, type BottleInstance, type PlannedBottle } from '../lib/plan/build-plan.js';
 import { machineName } from '../lib/plan/slug.js';
 import { resolveStateRoot } from '../lib/state/root.js';

@@ -3,7 +3,7 @@
  * `--append-system-prompt-file` is added exactly when the agent's prompt is
  * non-empty (the prompt task recorded its guest path then, null otherwise).
  */
-import type { KnownBottle } from '../../lib/state/bottles.js';
+import type { KnownBottle } from '../../lib/plan/known-bottles.js';
 import { recordOf } from '../../tasks/context.js';
 import type { prompt as promptTask } from '../../tasks/prompt.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';

@@ -6,7 +6,7 @@ import { recordOf } from '../../tasks/context.js';
 import type { ready as readyTask } from '../../tasks/ready.js';
 import { homedir } from 'node:os';
 import { locateManifest } from '../../lib/manifest/locate.js';
-import { knownBottles, type KnownBottle } from '../../lib/state/bottles.js';
+import { knownBottles, type KnownBottle } from '../../lib/plan/known-bottles.js';
 import { resolveStateRoot } from '../../lib/state/root.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
 import { parse } from '../parse.js';

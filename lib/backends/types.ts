@@ -7,13 +7,11 @@
  * the task's signal.
  */
 import type { BackendKind } from './kinds.js';
+import type { OpOptions } from '../process/op-options.js';
 
 export type { BackendKind };
 
-export interface OpOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type { OpOptions };
 
 export interface ExecOptions extends OpOptions {
   /** Guest user; default: the image's. */

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { TaskError } from '../engine/index.js';
 import { docker, inspectMany } from '../docker/cli.js';
 import { run } from '../process/run.js';
-import type { OpOptions } from '../backends/types.js';
+import type { OpOptions } from '../process/op-options.js';
 import { debianMirror } from './debian-mirror.js';
 import { ensureDir } from '../state/root.js';
 

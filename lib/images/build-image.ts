@@ -6,7 +6,7 @@
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { docker } from '../docker/cli.js';
-import type { OpOptions } from '../backends/types.js';
+import type { OpOptions } from '../process/op-options.js';
 import { hash } from '../engine/index.js';
 import { imageExists } from './base-image.js';
 import { packageRoot } from './paths.js';

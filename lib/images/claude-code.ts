@@ -9,7 +9,7 @@ import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TaskError } from '../engine/index.js';
 import { run } from '../process/run.js';
-import type { OpOptions } from '../backends/types.js';
+import type { OpOptions } from '../process/op-options.js';
 import { ensureDir } from '../state/root.js';
 
 export const CLAUDE_CODE_VERSION = '2.1.197';

@@ -4,7 +4,7 @@
  * then our Dockerfiles); `namedImages` only names what a real run would make,
  * for dry runs that must build nothing.
  */
-import type { OpOptions } from '../backends/types.js';
+import type { OpOptions } from '../process/op-options.js';
 import { baseImageName, ensureBaseImage, imageExists } from './base-image.js';
 import { buildImage, imageTag } from './build-image.js';
 import { ensureClaudeCode } from './claude-code.js';

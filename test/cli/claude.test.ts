@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { claudeCommand } from '../../cli/commands/claude.js';
 import type { TaskRecord } from '../../lib/engine/index.js';
-import type { KnownBottle } from '../../lib/state/bottles.js';
+import type { KnownBottle } from '../../lib/plan/known-bottles.js';
 import type { BottlePlan } from '../../lib/plan/types.js';
 
 function bottle(prompt: TaskRecord | undefined): KnownBottle {

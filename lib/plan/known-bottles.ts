@@ -5,9 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { ItemRecord } from '../engine/index.js';
-import type { BottlePlan } from '../plan/types.js';
-import { bottleFiles, recordFile } from './layout.js';
-import { itemDir } from './root.js';
+import type { BottlePlan } from './types.js';
+import { bottleFiles, recordFile } from '../state/layout.js';
+import { itemDir } from '../state/root.js';
 
 export interface KnownBottle {
   slug: string;
