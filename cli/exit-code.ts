@@ -1,4 +1,4 @@
-/** DESIGN.md's exit codes for a finished run: 0 ok, 1 a task failed, 130 interrupted. */
+/** The exit codes of a finished run (docs/architecture.md): 0 ok, 1 a task failed, 130 interrupted. */
 import type { RunStatus } from '../lib/engine/index.js';
 
 export function exitCodeOf(status: RunStatus): number {

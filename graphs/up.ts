@@ -1,5 +1,6 @@
 /**
- * The up graph: the tasks that provision a bottle, in DESIGN.md's shape.
+ * The up graph: the tasks that provision a bottle (docs/architecture.md,
+ * "The up graph", lists each one's needs and work).
  *
  * base-image ─┬─ agent-image ─────────────────────┐
  *             └─ bundle-image ─┐                  │

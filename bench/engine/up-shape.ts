@@ -1,6 +1,8 @@
 /**
- * The benchmark's graph: the ten tasks of the up graph (DESIGN.md) with their
- * needs, doing no work, so that what is timed is the scheduler alone.
+ * The benchmark's graph: the ten bottle tasks of the up graph with their
+ * needs, in the shape it first had (start-vm beside daemons, not after it;
+ * docs/architecture.md has today's), doing no work, so that what is timed is
+ * the scheduler alone.
  */
 import type { TaskDef } from '../../lib/engine/index.js';
 

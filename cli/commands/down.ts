@@ -23,7 +23,7 @@ Options:
 export async function down(args: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parse('down', args, {
     ...COMMON_OPTIONS,
-    // DESIGN's --all: every agent, which is already what no names means.
+    // --all: every agent, which is already what no names means.
     all: { type: 'boolean' },
     purge: { type: 'boolean' },
     progress: { type: 'string' },

@@ -31,7 +31,7 @@ Options:
 export async function up(args: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parse('up', args, {
     ...MANIFEST_OPTIONS,
-    // DESIGN's --all: every agent, which is already what no names means.
+    // --all: every agent, which is already what no names means.
     all: { type: 'boolean' },
     count: { type: 'string', short: 'n' },
     concurrency: { type: 'string', short: 'j' },

@@ -1,7 +1,8 @@
 /**
- * "The first backend available" for bottles that name none (DESIGN.md): docker
- * when its CLI is on PATH, else smolvm when its CLI is, else docker (whose
- * tasks then say how to install it). A PATH look-up only; nothing is run.
+ * "The first backend available" for bottles that name none
+ * (docs/architecture.md, "Data flow"): docker when its CLI is on PATH, else
+ * smolvm when its CLI is, else docker (whose tasks then say how to install
+ * it). A PATH look-up only; nothing is run.
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';

@@ -103,7 +103,7 @@ export interface SubnetsInUse {
 
 export interface Backend {
   readonly kind: BackendKind;
-  /** Whether each bottle's network takes a subnet of the pool (lib/plan/subnets.ts). */
+  /** Whether each bottle's network takes a subnet of the pool (lib/net/subnets.ts). */
   readonly takesSubnets: boolean;
   /** The subnets its networks hold now; `ownNetworks` maps network names to the bottles they are. */
   subnetsInUse(ownNetworks: ReadonlySet<string>, options?: OpOptions): Promise<SubnetsInUse>;

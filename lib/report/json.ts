@@ -1,9 +1,9 @@
 /**
  * `--progress json`: one JSON object per engine event on stdout, and nothing
- * else (DESIGN.md, "Machine-readable output"). The engine's `item` is a
- * bottle here; `_run` is the run-scoped work (images). JSON.stringify
- * escapes C0 controls but leaves C1 and bidi controls raw; those become `\u`
- * escapes too, which parse to the same strings.
+ * else (docs/architecture.md, "Machine-readable output"). The engine's
+ * `item` is a bottle here; `_run` is the run-scoped work (images).
+ * JSON.stringify escapes C0 controls but leaves C1 and bidi controls raw;
+ * those become `\u` escapes too, which parse to the same strings.
  */
 import type { EngineEvent } from '../engine/index.js';
 import { terminalJson } from './terminal-text.js';

@@ -1,7 +1,7 @@
 /**
  * The smolvm CLI as a SmolvmTransport, through an injected runner (the real
  * `run` by default). Every step is idempotent given how smolvm answers
- * [reference/smolvm.md §16]: create on a taken name reports `exists`, start
+ * [docs/smolvm.md §10]: create on a taken name reports `exists`, start
  * of a running machine and stop of a stopped one exit 0, delete always passes
  * `--name` and `-f` (without `-f` it prompts, and a closed stdin cancels while
  * exiting 0) and treats `vm not found` as done.

@@ -1,7 +1,8 @@
 /**
- * How two smolvm machines talk, as read from smolvm's source. Machines that
- * join the same named network (`--network NAME`, virtio-net only) each lease a
- * /30 of 100.96.0.0/16, the lowest free one from index 1, guest `.2`
+ * How two smolvm machines talk, as read from smolvm's source (docs/smolvm.md
+ * §7). Machines that join the same named network (`--network NAME`,
+ * virtio-net only) each lease a /30 of 100.96.0.0/16, the lowest free one
+ * from index 1, guest `.2`
  * [crates/smolvm-network/src/fabric.rs allocate_lease; src/agent/launcher.rs],
  * and a guest packet to another member's subnet is routed to that member
  * before the egress policy is consulted [crates/smolvm-network/src/stack.rs

@@ -1,11 +1,11 @@
 /**
  * A stand-in for the `smolvm` binary at the process boundary: a Runner that
  * answers `smolvm machine ...` the way smolvm 1.9.2 does — exit codes,
- * stdout and stderr texts as read from its source (../shared/reference/
- * smolvm.md; the file tags below) — and hands every other command (tar,
- * docker) to the real runner. It keeps machines, their env and uploaded
- * files, rejects flags smolvm does not have (as clap does: exit 2), and fails
- * on cue (`failNext`). The guest is a function tests can replace.
+ * stdout and stderr texts as read from its source (docs/smolvm.md; the
+ * file tags below) — and hands every other command (tar, docker) to the
+ * real runner. It keeps machines, their env and uploaded files, rejects
+ * flags smolvm does not have (as clap does: exit 2), and fails on cue
+ * (`failNext`). The guest is a function tests can replace.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
