@@ -21,7 +21,7 @@ export async function findBottle(cli: CliContext, agent: string | undefined, fil
 
 /** Runs argv in the bottle's agent machine as its user, in its workspace, on this terminal; its exit code. */
 export async function attachTo(bottle: KnownBottle, argv: readonly string[], cli: CliContext): Promise<number> {
-  const { backendFor } = await import('../lib/backends/registry.js');
+  const { backendsForRun } = await import('../lib/backends/registry.js');
   const { plan } = bottle;
-  return backendFor(plan.backend).attach(plan.machine, argv, { user: plan.user, cwd: plan.guestWorkspace, tty: cli.isTTY });
+  return backendsForRun()(plan.backend).attach(plan.machine, argv, { user: plan.user, cwd: plan.guestWorkspace, tty: cli.isTTY });
 }

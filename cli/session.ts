@@ -10,7 +10,7 @@ import { bottleSlugs, knownBottles, readPlan, type KnownBottle } from '../lib/pl
 import { buildPlans, instancesOf, slugsOf, type BottleInstance, type PlannedBottle } from '../lib/plan/build-plan.js';
 import { machineName } from '../lib/plan/slug.js';
 import { resolveStateRoot } from '../lib/state/root.js';
-import { backendFor } from '../lib/backends/registry.js';
+import { backendsForRun } from '../lib/backends/registry.js';
 import { firstAvailableBackend } from '../lib/backends/available.js';
 import { cacheDir } from '../lib/images/paths.js';
 import { builtImages } from '../lib/images/images.js';
@@ -57,6 +57,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const subnetsInUse: string[] = [];
   const previous = previousSubnets(stateRoot, slugs);
   const defaultBackend = firstAvailableBackend(options.env);
+  const backendFor = backendsForRun();
   const kinds = new Set(instances.map((i) => loaded.manifest.bottles[loaded.manifest.agents[i.agent]!.bottle]!.backend ?? defaultBackend));
   // Only backends whose networks take subnets of the pool are asked: a smolvm-only manifest runs without Docker.
   const subnetTakers = [...kinds].map(backendFor).filter((b) => b.takesSubnets);
@@ -122,6 +123,6 @@ export async function openKnownSession(options: Omit<SessionOptions, 'withSubnet
   const stateRoot = resolveStateRoot({ flag: options.stateDir, env: options.env, homedir: homedir(), cwd: options.cwd });
   const known = knownBottles(stateRoot, manifestPath);
   const wanted = (b: KnownBottle) => options.agents.length === 0 || options.agents.some((a) => a === b.plan.agent || a === b.plan.definition);
-  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendFor };
+  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendsForRun() };
   return { manifestPath, stateRoot, planned: known.filter(wanted).map((b) => ({ plan: b.plan, prompt: '', guestEnv: {} })), runEnv };
 }

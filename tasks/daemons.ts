@@ -76,7 +76,7 @@ export const daemons = bottleTask({
       readOnlyRoot: true,
       network: plan.network.name,
       ip: plan.bundleIp,
-      extraNetworks: [{ name: plan.network.egress }],
+      extraNetworks: [{ name: plan.network.egress.name }],
       mounts,
     };
     const networkId = io.needs.network.id;
@@ -111,23 +111,23 @@ function egressConfig(ctx: BottleCtx) {
   };
 }
 
-/** Polls each daemon's health endpoint from inside the bundle. */
+/** Polls each daemon's health endpoint from inside the bundle; a bundle that stopped ends the wait at once. */
 async function waitHealthy(ctx: BottleCtx, io: TaskIO) {
   const backend = backendOf(ctx);
   const probe = ['curl', '-fsS', '--max-time', '2', `http://127.0.0.1:${PROXY_PORT}/health`];
   let last = '';
-  for (let i = 0; i < 50; i++) {
-    const state = (await backend.status([ctx.plan.bundle], { signal: io.signal })).get(ctx.plan.bundle);
-    if (state !== 'running') {
-      throw new TaskError(`the bundle ${ctx.plan.bundle} is ${state}; ${backend.whyStopped(ctx.plan.bundle)}`, { code: 'BUNDLE_DOWN', transient: true });
-    }
-    const result = await backend.exec(ctx.plan.bundle, probe, { signal: io.signal });
+  for (let i = 0; i < 100; i++) {
+    const result = await backend.exec(ctx.plan.bundle, probe, { signal: io.signal }).catch((error: Error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
     if (result.exitCode === 0) {
       io.log(`egress healthy: ${result.stdout.trim()}`);
       return;
     }
     last = result.stderr.trim();
-    await io.clock.sleep(200, io.signal);
+    const state = (await backend.status([ctx.plan.bundle], { signal: io.signal, fresh: true })).get(ctx.plan.bundle);
+    if (state !== 'running') {
+      throw new TaskError(`the bundle ${ctx.plan.bundle} is ${state}; ${backend.whyStopped(ctx.plan.bundle)}`, { code: 'BUNDLE_DOWN', transient: true });
+    }
+    await io.clock.sleep(100, io.signal);
   }
   throw new TaskError(`the egress proxy in ${ctx.plan.bundle} did not answer its health check: ${last}`, { code: 'UNHEALTHY', transient: true });
 }

@@ -1,9 +1,12 @@
 /**
- * prompt: writes the agent's prompt to its state dir (0600) and copies it to
- * `<guest home>/.claude-bottle-prompt.txt`. Always copied, so the path always
- * exists; the output names the guest path only when the prompt is non-empty,
- * and `bottle claude` passes `--append-system-prompt-file` exactly then.
+ * prompt: writes the agent's prompt to its state dir (0600) and puts it at
+ * `<guest home>/.claude-bottle-prompt.txt` (0600, the agent user's; a file
+ * put in place, no program run). Always put there, so the path always
+ * exists; the output names the guest path only when the prompt is
+ * non-empty, and `bottle claude` passes `--append-system-prompt-file`
+ * exactly then.
  */
+import { basename, dirname } from 'node:path';
 import { writeFileAtomic } from '../lib/state/atomic-write.js';
 import { hash } from '../lib/engine/index.js';
 import { startVm } from './start-vm.js';
@@ -25,7 +28,8 @@ export const prompt = bottleTask({
     const { plan } = ctx;
     await writeFileAtomic(plan.promptFile, ctx.prompt, 0o600);
     const machine = io.needs['start-vm'].machine;
-    await backendOf(ctx).copyFile(machine, plan.promptFile, plan.guestPromptPath, { ...op(io), mode: 0o600, user: plan.user });
+    const entries = [{ path: basename(plan.guestPromptPath), content: ctx.prompt, mode: 0o600 }];
+    await backendOf(ctx).putFiles(machine, { dir: dirname(plan.guestPromptPath), user: plan.user, entries }, op(io));
     return { path: ctx.prompt.length > 0 ? plan.guestPromptPath : null };
   },
 });

@@ -3,6 +3,7 @@
  * and the summary `bottle status` shows.
  */
 import { TaskError } from '../lib/engine/index.js';
+import { CA_PROBE_HOST, TLS_PROBE_PORT } from '../lib/plan/types.js';
 import { ca } from './ca.js';
 import { git } from './git.js';
 import { prompt } from './prompt.js';
@@ -34,8 +35,11 @@ export const ready = bottleTask({
     for (const [name, state] of states) {
       if (state !== 'running') throw new TaskError(`${name} is ${state}`, { code: 'NOT_RUNNING', transient: true });
     }
-    const health = await backend.exec(plan.machine, ['curl', '-fsS', '--max-time', '5', '--noproxy', '*', `${plan.proxyUrl}/health`], { ...op(io), user: plan.user });
-    if (health.exitCode !== 0) throw new TaskError(`the agent cannot reach its proxy ${plan.proxyUrl}: ${health.stderr.trim()}`, { code: 'NO_PROXY_ROUTE', transient: true });
+    // One request proves the way out and the trust: through the proxy (the guest's HTTPS_PROXY), TLS with the system bundle.
+    const probe = await backend.exec(plan.machine, ['curl', '-fsS', '--max-time', '10', `https://${CA_PROBE_HOST}:${TLS_PROBE_PORT}/health`], { ...op(io), user: plan.user });
+    if (probe.exitCode !== 0) {
+      throw new TaskError(`the agent cannot make a TLS request through its proxy ${plan.proxyUrl}: ${probe.stderr.trim()}`, { code: 'NO_WAY_OUT', transient: true });
+    }
     return {
       machine: plan.machine,
       bundle: plan.bundle,

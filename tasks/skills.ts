@@ -1,14 +1,16 @@
 /**
- * skills: `mkdir -p <skills dir>` once, then per skill `rm -rf` its guest dir
- * and copy the host dir in (a tar stream unpacked by the guest user). No
- * skills: nothing runs in the guest.
+ * skills: each skill's host directory put in place as `<skills dir>/<name>`,
+ * owned by the agent user, emptied first (a file dropped from the skill goes
+ * from the guest too): one archive of files, no program run in the guest. No
+ * skills: nothing reaches the guest.
  */
+import { basename, dirname } from 'node:path';
 import { hashTree } from '../lib/fs/hash-tree.js';
+import { treeEntries, type GuestEntry } from '../lib/backends/guest-files.js';
 import { resolveSkills } from '../lib/plan/skills.js';
 import { prepare } from './prepare.js';
 import { startVm } from './start-vm.js';
 import { backendOf, bottleTask, op } from './context.js';
-import { execOk } from './guest.js';
 
 export interface SkillsOutput {
   dir: string;
@@ -30,14 +32,13 @@ export const skills = bottleTask({
     const { plan } = ctx;
     const found = io.needs.prepare.skills;
     if (found.length === 0) return { dir: plan.guestSkillsDir, skills: [] };
-    const backend = backendOf(ctx);
-    const machine = io.needs['start-vm'].machine;
-    const asUser = { ...op(io), user: plan.user };
-    await execOk(backend, machine, ['mkdir', '-p', plan.guestSkillsDir], asUser);
-    for (const skill of found) {
-      await execOk(backend, machine, ['rm', '-rf', `${plan.guestSkillsDir}/${skill.name}`], asUser);
-      await backend.copyDir(machine, skill.dir, plan.guestSkillsDir, asUser);
-    }
+    // Under the home the user owns, every directory on the way is put in place too; elsewhere its parent must exist.
+    const inHome = plan.guestSkillsDir.startsWith(`${plan.guestHome}/`);
+    const dir = inHome ? plan.guestHome : dirname(plan.guestSkillsDir);
+    const under = inHome ? plan.guestSkillsDir.slice(plan.guestHome.length + 1) : basename(plan.guestSkillsDir);
+    const entries: GuestEntry[] = [{ path: under, dir: true, mode: 0o755 }];
+    for (const skill of found) entries.push(...(await treeEntries(skill.dir, `${under}/${skill.name}`)));
+    await backendOf(ctx).putFiles(io.needs['start-vm'].machine, { dir, user: plan.user, entries }, op(io));
     return { dir: plan.guestSkillsDir, skills: found.map((s) => s.name) };
   },
 });

@@ -1,6 +1,7 @@
 /**
  * start-vm: the agent machine on the bottle's private network, its proxy env
- * pointing at the bundle, hardened and limited (the backend drops every
+ * pointing at the bundle, its workspace repository in place before it first
+ * starts (origin at the git gate), hardened and limited (the backend drops every
  * capability; the plan gives cpus, memory, pids and disk), its resolver's
  * only upstream the bundle, so no lookup leaves the bottle. Reused while its
  * configuration is unchanged; recreated (new id, so every task after it runs
@@ -14,6 +15,7 @@ import { network } from './network.js';
 import { prepare } from './prepare.js';
 import { hash, stableStringify } from '../lib/engine/index.js';
 import { agentImage } from './agent-image.js';
+import { workspaceEntries } from '../lib/plan/git-files.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
 
 export interface StartVmOutput {
@@ -34,6 +36,8 @@ function machineConfig(ctx: BottleCtx, image: string) {
     dns: [plan.bundleIp],
     env: ctx.guestEnv,
     network: plan.network.name,
+    // The workspace is made with the machine: a new origin means a new machine.
+    origin: plan.gitOrigin,
   };
 }
 
@@ -50,10 +54,13 @@ export const startVm = bottleTask({
     const image = plan.image ?? io.needs['agent-image'].image;
     const config = machineConfig(ctx, image);
     const networkId = io.needs.network.id;
+    const workspace = plan.guestWorkspace.slice(plan.guestHome.length + 1);
+    const { origin: _origin, ...machine } = config;
     const info = await backendOf(ctx).startMachine(
       {
-        ...config,
+        ...machine,
         name: plan.machine,
+        initialFiles: [{ dir: plan.guestHome, user: plan.user, entries: workspaceEntries(workspace, plan.gitOrigin) }],
         labels: { ...plan.labels, 'bot-bottle.role': 'agent' },
         configHash: hash(stableStringify({ ...config, networkId })),
       },

@@ -84,7 +84,8 @@ function asJson(b: KnownBottle, machines: Map<string, string> | undefined) {
 }
 
 async function probe(bottles: KnownBottle[]): Promise<Map<string, string>> {
-  const { backendFor } = await import('../../lib/backends/registry.js');
+  const { backendsForRun } = await import('../../lib/backends/registry.js');
+  const backendFor = backendsForRun();
   const out = new Map<string, string>();
   for (const kind of new Set(bottles.map((b) => b.plan.backend))) {
     const names = bottles.filter((b) => b.plan.backend === kind).flatMap((b) => [b.plan.machine, b.plan.bundle]);

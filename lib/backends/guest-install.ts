@@ -1,24 +1,22 @@
 /**
- * Guest-side scripts that put host bytes in place without following any link
- * the guest made: the bytes go to a fresh name (mktemp, O_EXCL) in the
- * destination's own directory, written by the file's future owner, and are
- * renamed over the destination, which replaces a symlink there instead of
- * writing through it. Run as that owner, a link higher up the path can only
- * lead where the owner could write anyway; nothing is ever chowned by root.
- * Data travels as arguments and stdin, never inside the script text.
+ * Guest-side scripts for backends that unpack archives themselves (smolvm):
+ * as the files' owner, empty the directories marked fresh, then unpack (GNU
+ * tar replaces a symlink where the archive has a directory or file). Run as
+ * that owner, a link can only lead where the owner could write anyway. A
+ * read takes a regular file only (not a link), up to a cap. Data travels as
+ * arguments, never inside the script text.
  */
 
-/** stdin (or the file `$3`, when given) to `$1` with mode `$2`. `mv -T`: a directory at `$1` is an error, not a place to move into. */
-const INSTALL =
-  'set -e; t=$(mktemp "$(dirname "$1")/.bottle-XXXXXX"); trap \'rm -f "$t"\' EXIT; ' +
-  'if [ -n "$3" ]; then cat "$3" > "$t"; else cat > "$t"; fi; chmod "$2" "$t"; mv -fT "$t" "$1"';
+const UNPACK = 'set -e; d=$1; a=$2; shift 2; for p; do rm -rf -- "$d/$p"; done; tar -x --no-same-owner -f "$a" -C "$d"';
 
-/** argv that installs a file at `guestPath` with `mode`, from stdin or from `from` (a file the running user can read). */
-export function installFileArgv(guestPath: string, mode: number, from = ''): string[] {
-  return ['sh', '-c', INSTALL, 'sh', guestPath, mode.toString(8), from];
+/** argv that unpacks the archive `archive` into `dir`, emptying each of `fresh` (relative to `dir`) first. */
+export function unpackArgv(dir: string, archive: string, fresh: readonly string[] = []): string[] {
+  return ['sh', '-c', UNPACK, 'sh', dir, archive, ...fresh];
 }
 
-/** argv that unpacks a tar (stdin, or the file `from`) into `guestParent`, files owned by the running user. */
-export function unpackArgv(guestParent: string, from = '-'): string[] {
-  return ['tar', '-x', '--no-same-owner', '-f', from, '-C', guestParent];
+const READ = '[ -f "$1" ] && [ ! -L "$1" ] && head -c "$2" -- "$1"';
+
+/** argv that prints at most `bytes` bytes of the regular file `path`, and fails for anything else. */
+export function readArgv(path: string, bytes: number): string[] {
+  return ['sh', '-c', READ, 'sh', path, String(bytes)];
 }

@@ -8,6 +8,7 @@
  */
 import type { BackendKind } from './kinds.js';
 import type { OpOptions } from '../process/op-options.js';
+import type { GuestEntry } from './guest-files.js';
 
 export type { BackendKind };
 
@@ -59,6 +60,15 @@ export interface MachineSpec {
   extraNetworks?: { name: string }[];
   mounts?: { host: string; guest: string; readonly: boolean }[];
   command?: string[];
+  /** Files a new machine holds before it first starts (its workspace repository). */
+  initialFiles?: FilesRequest[];
+}
+
+/** Files to put under one guest directory (which must exist), owned by `user` (guest-files.ts). */
+export interface FilesRequest {
+  dir: string;
+  entries: GuestEntry[];
+  user: string;
 }
 
 export interface MachineInfo {
@@ -75,8 +85,8 @@ export type MachineState = 'running' | 'stopped' | 'missing';
 export interface NetworkSpec {
   /** The bottle's own network: the agent and the bundle on it, no way out. */
   name: string;
-  /** The bundle's way out (Docker: a bridge network of its own; smolvm: unrestricted egress, `--net`). */
-  egress: string;
+  /** The bundles' way out (Docker: one bridge network they all share, on the pool's egress block; smolvm: unrestricted egress, `--net`). */
+  egress: { name: string; subnet: string | null };
   /** A subnet of the pool, where the backend takes one (`takesSubnets`). */
   subnet: string | null;
   labels: Record<string, string>;
@@ -115,10 +125,10 @@ export interface Backend {
   ensureNetwork(network: NetworkSpec, options: OpOptions): Promise<NetworkInfo>;
   startMachine(spec: MachineSpec, options: OpOptions): Promise<MachineInfo>;
   exec(machine: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
-  /** One file, with its mode and owner in the guest. */
-  copyFile(machine: string, hostPath: string, guestPath: string, options: OpOptions & { mode: number; user: string }): Promise<void>;
-  /** A directory tree into `guestParent` (which must exist) as `guestParent/<basename(hostDir)>`, owned by `user`. */
-  copyDir(machine: string, hostDir: string, guestParent: string, options: OpOptions & { user: string }): Promise<void>;
+  /** Files and trees into the guest, owned by the request's user, following no link the guest made (guest-files.ts). */
+  putFiles(machine: string, files: FilesRequest, options: OpOptions): Promise<void>;
+  /** A regular file of the guest, read as `user`, or undefined (missing, not a regular file, over `maxBytes`). */
+  readFile(machine: string, path: string, options: OpOptions & { user: string; maxBytes: number }): Promise<Buffer | undefined>;
   /** Whether the bottle's network is there as planned (a cheap probe). */
   networkExists(network: NetworkSpec, options?: OpOptions): Promise<boolean>;
   /**
@@ -126,8 +136,8 @@ export interface Backend {
    * terminal when `tty`); resolves to the command's exit code.
    */
   attach(machine: string, argv: readonly string[], options: { user: string; cwd?: string; tty: boolean }): Promise<number>;
-  /** One call for many machines. */
-  status(machines: readonly string[], options?: OpOptions): Promise<Map<string, MachineState>>;
+  /** What a machine is, for many at once: from the run's inventory, or asked anew with `fresh`. */
+  status(machines: readonly string[], options?: OpOptions & { fresh?: boolean }): Promise<Map<string, MachineState>>;
   /** Gone afterwards, whether it existed or not. */
   removeMachine(machine: string, options: OpOptions): Promise<void>;
   removeNetwork(network: NetworkSpec, options: OpOptions): Promise<void>;

@@ -4,28 +4,18 @@
  * the other. Symlinks are hashed by their target text, not followed.
  */
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { walkTree } from './walk-tree.js';
 
 export async function hashTree(root: string): Promise<string> {
   const h = createHash('sha256');
-  const walk = async (rel: string): Promise<void> => {
-    const entries = (await readdir(join(root, rel), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const e of entries) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      const full = join(root, path);
-      const st = await lstat(full);
-      if (e.isDirectory()) {
-        h.update(`d ${path}\n`);
-        await walk(path);
-      } else if (e.isSymbolicLink()) {
-        h.update(`l ${path} ${await readlink(full)}\n`);
-      } else if (e.isFile()) {
-        h.update(`f ${path} ${(st.mode & 0o777).toString(8)} ${st.size}\n`);
-        h.update(await readFile(full));
-      }
+  for (const e of await walkTree(root)) {
+    if (e.kind === 'dir') h.update(`d ${e.path}\n`);
+    else if (e.kind === 'link') h.update(`l ${e.path} ${e.target}\n`);
+    else {
+      h.update(`f ${e.path} ${(e.mode & 0o777).toString(8)} ${e.size}\n`);
+      h.update(await readFile(e.full));
     }
-  };
-  await walk('');
+  }
   return h.digest('hex').slice(0, 32);
 }

@@ -2,16 +2,18 @@
  * The base image the agent and bundle images build FROM. With
  * `BOTTLE_BASE_IMAGE` set, that image (pulled if missing). Otherwise
  * `bot-bottle/base:bookworm`, made where no registry is reachable: a
- * debootstrap minbase rootfs imported with `docker import`.
+ * debootstrap minbase rootfs imported through the Engine API.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { TaskError } from '../engine/index.js';
-import { docker, inspectMany } from '../docker/cli.js';
+import { imageExists, importImage, pullImage } from '../docker/images.js';
 import { run } from '../process/run.js';
 import type { OpOptions } from '../process/op-options.js';
 import { debianMirror } from './debian-mirror.js';
+
+export { imageExists };
 import { ensureDir } from '../state/root.js';
 
 export const BUILT_BASE = 'bot-bottle/base:bookworm';
@@ -20,15 +22,11 @@ export function baseImageName(env: NodeJS.ProcessEnv = process.env): string {
   return env.BOTTLE_BASE_IMAGE || BUILT_BASE;
 }
 
-export async function imageExists(name: string, options: OpOptions = {}): Promise<boolean> {
-  return (await inspectMany('image', [name], options)).length > 0;
-}
-
 export async function ensureBaseImage(cache: string, options: OpOptions): Promise<string> {
   const name = baseImageName();
-  if (await imageExists(name, options)) return name;
+  if (await imageExists(name)) return name;
   if (name !== BUILT_BASE) {
-    await docker(['pull', name], options);
+    await pullImage(name, options);
     return name;
   }
   const mirror = debianMirror();
@@ -49,8 +47,7 @@ export async function ensureBaseImage(cache: string, options: OpOptions): Promis
     }
     // Not buffered: the rootfs stream (200 MB) goes only to docker's stdin.
     const tar = execa('tar', ['-C', rootfs, '-c', '.'], { cancelSignal: options.signal, reject: false, stdin: 'ignore', buffer: { stdout: false } });
-    await docker(['import', '--change', 'CMD ["bash"]', '-', BUILT_BASE], { ...options, input: tar.stdout! });
-    await tar;
+    await Promise.all([importImage(tar.stdout!, BUILT_BASE, ['CMD ["bash"]'], options), tar]);
   } finally {
     await rm(rootfs, { recursive: true, force: true });
   }

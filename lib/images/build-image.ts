@@ -5,10 +5,9 @@
  */
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { docker } from '../docker/cli.js';
+import { buildImage as buildContext, imageExists } from '../docker/images.js';
 import type { OpOptions } from '../process/op-options.js';
 import { hash } from '../engine/index.js';
-import { imageExists } from './base-image.js';
 import { packageRoot } from './paths.js';
 import { ensureDir } from '../state/root.js';
 
@@ -33,16 +32,13 @@ export async function imageTag(build: ImageBuild): Promise<string> {
 
 export async function buildImage(build: ImageBuild, cache: string, options: OpOptions): Promise<string> {
   const tag = await imageTag(build);
-  if (await imageExists(tag, options)) return tag;
+  if (await imageExists(tag)) return tag;
   await ensureDir(cache);
   const context = await mkdtemp(join(cache, `context-${build.name}-`));
   try {
     await cp(join(packageRoot(), 'images', build.name), context, { recursive: true });
     for (const [name, source] of Object.entries(build.context)) await cp(source, join(context, name), { recursive: true });
-    await docker(
-      ['build', '--build-arg', `BASE=${build.base}`, '--label', 'bot-bottle.image=' + build.name, '--tag', tag, context],
-      { ...options, env: { DOCKER_BUILDKIT: '0' } },
-    );
+    await buildContext(context, tag, { buildargs: { BASE: build.base }, labels: { 'bot-bottle.image': build.name } }, options);
   } finally {
     await rm(context, { recursive: true, force: true });
   }

@@ -1,8 +1,11 @@
 /**
- * Picks a private /24 per bottle from a pool (10.213.0.0/16 unless
- * BOTTLE_SUBNET_POOL names another /16) that overlaps neither another bottle's
- * nor any existing Docker network. A bottle keeps the subnet it had while that
- * stays free. Pure: the caller gathers what is in use.
+ * The bottles' address pool (10.213.0.0/16 unless BOTTLE_SUBNET_POOL names
+ * another /16), cut for 1,000 bottles and more on one host: its last /20 is
+ * the bundles' shared way out (one network for every bundle, so a bottle
+ * costs no scarce network of Docker's), and the rest is 3,840 /28s, one per
+ * bottle's own network (gateway .1, bundle .2, agent from .8). A bottle's /28
+ * overlaps no other bottle's and no existing network, and a bottle keeps the
+ * subnet it had while that stays free. Pure: the caller gathers what is in use.
  */
 
 export interface SubnetRequest {
@@ -11,7 +14,14 @@ export interface SubnetRequest {
   previous?: string | null;
 }
 
-export function poolBase(env: NodeJS.ProcessEnv = process.env): [number, number] {
+export type Pool = [number, number];
+
+const SLOT_BITS = 28;
+const SLOTS = 4096; // /28s in a /16
+const EGRESS_SLOTS = 256; // the last /20
+const BOTTLE_SLOTS = SLOTS - EGRESS_SLOTS;
+
+export function poolBase(env: NodeJS.ProcessEnv = process.env): Pool {
   const pool = env.BOTTLE_SUBNET_POOL ?? '10.213.0.0/16';
   const m = pool.match(/^(\d{1,3})\.(\d{1,3})\.0\.0\/16$/);
   if (!m || Number(m[1]) > 255 || Number(m[2]) > 255) {
@@ -26,37 +36,61 @@ export function poolCidr(env: NodeJS.ProcessEnv = process.env): string {
   return `${a}.${b}.0.0/16`;
 }
 
+/** The bundles' shared way out: the pool's last /20. */
+export function egressSubnet(pool: Pool): string {
+  return `${pool[0]}.${pool[1]}.240.0/20`;
+}
+
 /** Subnets for each request, in order; `inUse` holds CIDRs of other networks. */
-export function allocateSubnets(requests: readonly SubnetRequest[], inUse: readonly string[], pool: [number, number]): Map<string, string> {
-  const taken = inUse.map(parseCidr).filter((c): c is Cidr => c !== undefined);
-  const out = new Map<string, string>();
-  const free = (cidr: string) => {
+export function allocateSubnets(requests: readonly SubnetRequest[], inUse: readonly string[], pool: Pool): Map<string, string> {
+  const base = ((pool[0] << 24) | (pool[1] << 16)) >>> 0;
+  const taken = new Uint8Array(SLOTS);
+  taken.fill(1, BOTTLE_SLOTS);
+  const mark = (cidr: string) => {
     const c = parseCidr(cidr);
-    return c !== undefined && !taken.some((t) => overlaps(t, c));
+    if (!c || c.end < base || c.start > base + 0xffff) return;
+    const from = (Math.max(c.start, base) - base) >>> (32 - SLOT_BITS);
+    const to = (Math.min(c.end, base + 0xffff) - base) >>> (32 - SLOT_BITS);
+    taken.fill(1, from, to + 1);
   };
-  const take = (slug: string, cidr: string) => {
-    out.set(slug, cidr);
-    taken.push(parseCidr(cidr)!);
+  for (const cidr of inUse) mark(cidr);
+  const slotOf = (cidr: string): number | undefined => {
+    const c = parseCidr(cidr);
+    if (!c || c.end - c.start !== 15 || c.start < base || c.start > base + 0xffff) return undefined;
+    return (c.start - base) >>> 4;
+  };
+  const out = new Map<string, string>();
+  const take = (slug: string, slot: number) => {
+    taken[slot] = 1;
+    out.set(slug, `${pool[0]}.${pool[1]}.${slot >> 4}.${(slot & 15) << 4}/28`);
   };
   // Bottles keeping their subnet go first, so a newcomer cannot take it.
-  for (const r of requests) if (r.previous && free(r.previous)) take(r.slug, r.previous);
+  for (const r of requests) {
+    const slot = r.previous ? slotOf(r.previous) : undefined;
+    if (slot !== undefined && !taken[slot]) take(r.slug, slot);
+  }
   for (const r of requests) {
     if (out.has(r.slug)) continue;
-    const start = hashByte(r.slug);
-    let found: string | undefined;
-    for (let i = 0; i < 256 && !found; i++) {
-      const candidate = `${pool[0]}.${pool[1]}.${(start + i) % 256}.0/24`;
-      if (free(candidate)) found = candidate;
-    }
-    if (!found) throw new Error(`no free /24 left in ${pool[0]}.${pool[1]}.0.0/16; remove unused bottles (bottle down) or set BOTTLE_SUBNET_POOL`);
-    take(r.slug, found);
+    const start = hashOf(r.slug) % BOTTLE_SLOTS;
+    let slot = -1;
+    for (let i = 0; i < BOTTLE_SLOTS && slot < 0; i++) if (!taken[(start + i) % BOTTLE_SLOTS]) slot = (start + i) % BOTTLE_SLOTS;
+    if (slot < 0) throw new Error(`no free /28 left in ${pool[0]}.${pool[1]}.0.0/16; remove unused bottles (bottle down) or set BOTTLE_SUBNET_POOL`);
+    take(r.slug, slot);
   }
   return out;
 }
 
-/** `.1` (gateway), `.2` (bundle) of a /24. */
-export function hostIn(subnet: string, host: number): string {
-  return subnet.replace(/\.0\/24$/, `.${host}`);
+/** The `n`th address of a subnet: 1 the gateway, 2 the bundle. */
+export function hostIn(subnet: string, n: number): string {
+  const c = parseCidr(subnet);
+  if (!c) throw new Error(`not an IPv4 subnet: ${subnet}`);
+  const ip = c.start + n;
+  return [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join('.');
+}
+
+/** The addresses Docker may hand out on a bottle's /28 (the agent's): its upper half, clear of the bundle's. */
+export function dynamicRange(subnet: string): string {
+  return `${hostIn(subnet, 8)}/29`;
 }
 
 interface Cidr {
@@ -74,12 +108,8 @@ function parseCidr(cidr: string): Cidr | undefined {
   return { start, end: start + size - 1 };
 }
 
-function overlaps(a: Cidr, b: Cidr): boolean {
-  return a.start <= b.end && b.start <= a.end;
-}
-
-function hashByte(text: string): number {
+function hashOf(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return (h >>> 0) % 256;
+  return h >>> 0;
 }

@@ -3,13 +3,13 @@
  * the values that stay out of plan.json (prompt text, guest env values). Pure
  * but for what the caller gathered (subnets in use, environment, home).
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { LoadedManifest } from '../manifest/types.js';
 import type { Backend, BackendKind, NetworkSpec } from '../backends/types.js';
-import { bundleName, machineName, slugFor } from './slug.js';
+import { bundleName, egressName, machineName, slugFor } from './slug.js';
 import { bottleFiles } from '../state/layout.js';
-import { allocateSubnets, poolBase, poolCidr } from '../net/subnets.js';
-import { GUEST_CA_PATH, PROXY_PORT, type BottlePlan } from './types.js';
+import { allocateSubnets, egressSubnet, poolBase, poolCidr } from '../net/subnets.js';
+import { GIT_GATE_PORT, GUEST_CA_PATH, PROXY_PORT, SYSTEM_CA_BUNDLE, type BottlePlan } from './types.js';
 
 export interface PlanInputs {
   loaded: LoadedManifest;
@@ -57,10 +57,11 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
   const { manifest } = loaded;
   const slugs = slugsOf(loaded, inputs.agents);
   const backends = inputs.agents.map((a) => manifest.bottles[manifest.agents[a.agent]!.bottle]!.backend ?? inputs.defaultBackend);
+  const pool = poolBase(env);
   const subnets = allocateSubnets(
     slugs.filter((_, i) => inputs.backendFor(backends[i]!).takesSubnets).map((slug) => ({ slug, previous: inputs.previousSubnets.get(slug) ?? null })),
     inputs.subnetsInUse,
-    poolBase(env),
+    pool,
   );
   return inputs.agents.map((instance, i) => {
     const agentName = instance.name;
@@ -69,7 +70,8 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
     const slug = slugs[i]!;
     const backend = inputs.backendFor(backends[i]!);
     const labels = { 'bot-bottle.slug': slug, 'bot-bottle.agent': agentName };
-    const network: NetworkSpec = { name: machineName(slug), egress: `${machineName(slug)}-egress`, subnet: subnets.get(slug) ?? null, labels };
+    const egress = backend.takesSubnets ? { name: egressName(pool), subnet: egressSubnet(pool) } : { name: `${machineName(slug)}-egress`, subnet: null };
+    const network: NetworkSpec = { name: machineName(slug), egress, subnet: subnets.get(slug) ?? null, labels };
     const bundle = bundleName(slug);
     const address = backend.bundleAddress(network, bundle);
     const proxyUrl = `http://${address.ip}:${PROXY_PORT}`;
@@ -113,6 +115,7 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
       },
       git: bottle.git ? { repo: bottle.git.repo, push: bottle.git.push } : null,
       gitIdentity: bottle.git?.user ?? { name: `${agentName} (bottle)`, email: `${agentName}@bot-bottle.invalid` },
+      gitOrigin: `http://${address.host}:${GIT_GATE_PORT}/${bottle.git ? basename(bottle.git.repo).replace(/\.git$/, '') : agentName}.git`,
       envNames: [],
     };
     const guestEnv = guestEnvironment(plan, { ...bottle.env, ...agent.env });
@@ -134,7 +137,7 @@ function guestEnvironment(plan: BottlePlan, own: Record<string, string>): Record
     no_proxy: noProxy,
     NODE_EXTRA_CA_CERTS: plan.guestCaPath,
     // The system bundle, which holds the bottle CA after the ca task (GIT_SSL_CAINFO replaces git's store, it does not add to it).
-    GIT_SSL_CAINFO: '/etc/ssl/certs/ca-certificates.crt',
+    GIT_SSL_CAINFO: SYSTEM_CA_BUNDLE,
     DISABLE_TELEMETRY: '1',
     DISABLE_ERROR_REPORTING: '1',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',

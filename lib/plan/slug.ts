@@ -19,6 +19,11 @@ export function machineName(slug: string): string {
   return `claude-bottle-${slug}`;
 }
 
+/** The bundles' shared way out, one per address pool. */
+export function egressName(pool: readonly [number, number]): string {
+  return `claude-bottle-egress-${pool[0]}-${pool[1]}`;
+}
+
 export function bundleName(slug: string): string {
   return `claude-bottle-${slug}-bundle`;
 }

@@ -71,6 +71,8 @@ export interface BottlePlan {
   git: { repo: string; push: string[] } | null;
   /** The identity of the agent's commits: the manifest's `git.user`, else one named after the agent. */
   gitIdentity: { name: string; email: string };
+  /** The workspace repository's `origin`: the repository at the bundle's git gate. */
+  gitOrigin: string;
   /** Names of the guest env variables (values are in the task context only). */
   envNames: string[];
 }
@@ -82,5 +84,8 @@ export const SUPERVISE_PORT = 8765;
 
 /** The bundle's alias on the bottle's network for its TLS probe (signed by the bottle CA). */
 export const CA_PROBE_HOST = 'ca-probe.bottle.internal';
-/** Where the guest keeps the bottle CA (also installed in the system store). */
+/** Where the guest keeps the bottle CA (also added to the system bundle). */
 export const GUEST_CA_PATH = '/usr/local/share/ca-certificates/bot-bottle.crt';
+
+/** The system's CA bundle (Debian's path; curl and OpenSSL read it, git through GIT_SSL_CAINFO). */
+export const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';

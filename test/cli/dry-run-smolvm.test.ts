@@ -31,8 +31,9 @@ describe('bottle up --dry-run on smolvm', () => {
     expect(agentCreate.slice(3, 5)).toEqual(['--name', machine]);
     expect(agentCreate.join(' ')).toContain('--net-backend virtio-net --network ' + machine + ' --allow-cidr 100.96.1.2/32');
     const promptCopy = commands.find((l) => l.task === 'prompt' && l.argv[2] === 'cp')!.argv;
+    // The prompt goes in as an archive made on the host, staged in a fresh directory of root's.
     expect(promptCopy.slice(0, 5)).toEqual([
-      'smolvm', 'machine', 'cp', join(c.dir, 'state', slug, 'agent', 'prompt.txt'), expect.stringMatching(new RegExp(`^${machine}:/tmp/\\.bot-bottle-[0-9a-f]{16}/prompt\\.txt$`)),
+      'smolvm', 'machine', 'cp', expect.stringMatching(/\/files\.tar$/), expect.stringMatching(new RegExp(`^${machine}:/tmp/\\.bot-bottle-[0-9a-f]{16}/files\\.tar$`)),
     ]);
     expect(smolvm.filter((s) => s.startsWith('skills: machine cp'))).toHaveLength(1);
     expect(existsSync(join(c.dir, 'state'))).toBe(false);

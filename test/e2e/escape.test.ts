@@ -13,12 +13,13 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bottle, REPO, type CliRun } from '../helpers/cli.js';
+import { hostIn } from '../../lib/net/subnets.js';
 import { dockerOut, guest } from '../helpers/docker.js';
 
 let work: string;
 let env: Record<string, string>;
 let up: CliRun;
-let plans: { agent: string; slug: string; machine: string; bundle: string; network: { name: string; egress: string; subnet: string }; bundleIp: string }[];
+let plans: { agent: string; slug: string; machine: string; bundle: string; network: { name: string; egress: { name: string }; subnet: string }; bundleIp: string }[];
 let service: Server;
 let servicePort: number;
 const serviceSeen: string[] = [];
@@ -114,7 +115,7 @@ async function probe(machine: string, targets: [string, number][]): Promise<stri
 
 /** The gateway Docker gives the agent: .1 of the bottle's subnet, which no host interface holds. */
 function gatewayOf(plan: (typeof plans)[number]): string {
-  return plan.network.subnet.replace(/\.0\/24$/, '.1');
+  return hostIn(plan.network.subnet, 1);
 }
 
 async function ipOf(container: string, network: string): Promise<string> {
@@ -140,8 +141,8 @@ describe('the agent cannot go around its proxy', () => {
   it('reaches no other bottle, and no port of its bundle but the service ports', async () => {
     const [alpha, beta] = plans;
     const betaAgent = await ipOf(beta!.machine, beta!.network.name);
-    const betaBundleOut = await ipOf(beta!.bundle, beta!.network.egress);
-    const alphaBundleOut = await ipOf(alpha!.bundle, alpha!.network.egress);
+    const betaBundleOut = await ipOf(beta!.bundle, beta!.network.egress.name);
+    const alphaBundleOut = await ipOf(alpha!.bundle, alpha!.network.egress.name);
     const results = await probe(alpha!.machine, [
       [beta!.bundleIp, 3128],
       [betaAgent, 22],

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueServerCert } from '../../lib/ca/openssl.js';
-import { NODE_TLS_PROBE } from '../../tasks/ca.js';
+import { NODE_TLS_PROBE } from '../helpers/node-tls-probe.js';
 import { bottle, endStatuses, REPO, type CliRun } from '../helpers/cli.js';
 import { dockerOut, guest, labelled } from '../helpers/docker.js';
 
@@ -19,7 +19,8 @@ const SERVER = `require('https').createServer({ cert: require('fs').readFileSync
 let work: string;
 let env: Record<string, string>;
 let first: CliRun;
-let plans: { agent: string; slug: string; machine: string; stateDir: string; network: { egress: string }; proxyUrl: string }[];
+let plans: { agent: string; slug: string; machine: string; bundle: string; stateDir: string; proxyUrl: string }[];
+const testNetworks: string[] = [];
 const testHosts: string[] = [];
 
 const manifest = () => `
@@ -52,16 +53,21 @@ beforeAll(async () => {
     const slug = first.events[0]!.bottles.find((b: string) => b.startsWith(`${agent}-`));
     plans.push(JSON.parse(await readFile(join(work, 'state', slug, 'plan.json'), 'utf8')));
   }
-  // One TLS test host per bottle, on the bundle's way out, with a certificate the bottle's CA signed.
+  // One TLS test host per bottle, with a certificate the bottle's CA signed, on a network of the test's own that
+  // the bundle joins (the bundles' shared way out lets no container reach another).
   const bundleImage = JSON.parse(await readFile(join(work, 'state', '_run', 'record.json'), 'utf8')).tasks['bundle-image'].output.image;
   for (const p of plans) {
     const certs = join(work, `certs-${p.agent}`);
     await issueServerCert({ cert: join(p.stateDir, 'ca', 'ca.crt'), key: join(p.stateDir, 'ca', 'ca.key') }, certs, [TEST_HOST, DENIED_HOST]);
     const name = `bottle-test-host-${p.slug}`;
     testHosts.push(name);
+    testNetworks.push(name);
     await dockerOut(['rm', '-f', name]);
+    await dockerOut(['network', 'rm', name]);
+    expect((await dockerOut(['network', 'create', '--label', 'bot-bottle.test=1', name])).exitCode).toBe(0);
+    expect((await dockerOut(['network', 'connect', name, p.bundle])).exitCode).toBe(0);
     const run = await dockerOut([
-      'run', '-d', '--name', name, '--label', 'bot-bottle.test=1', '--network', p.network.egress,
+      'run', '-d', '--name', name, '--label', 'bot-bottle.test=1', '--network', name,
       '--network-alias', TEST_HOST, '--network-alias', DENIED_HOST,
       '--mount', `type=bind,source=${certs},target=/certs,readonly`, bundleImage, 'node', '-e', SERVER,
     ]);
@@ -71,6 +77,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const name of testHosts) await dockerOut(['rm', '-f', name]);
+  for (const p of plans ?? []) for (const name of testNetworks) await dockerOut(['network', 'disconnect', '--force', name, p.bundle]);
+  for (const name of testNetworks) await dockerOut(['network', 'rm', name]);
   if (work) {
     await bottle(['down', '-f', join(work, 'bottle.yaml'), '--purge'], env);
     await rm(work, { recursive: true, force: true });
@@ -135,7 +143,7 @@ describe('bottle up on Docker', () => {
 
   it('has no route out without the proxy', async () => {
     const p = plans[0]!;
-    const ip = (await dockerOut(['inspect', '-f', `{{(index .NetworkSettings.Networks "${p.network.egress}").IPAddress}}`, testHosts[0]!])).stdout.trim();
+    const ip = (await dockerOut(['inspect', '-f', `{{(index .NetworkSettings.Networks "${testNetworks[0]}").IPAddress}}`, testHosts[0]!])).stdout.trim();
     expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     const direct = await guest(p.machine, ['curl', '-sS', '--noproxy', '*', '--max-time', '5', '-k', `https://${ip}/`]);
     expect(direct.exitCode).not.toBe(0);
@@ -189,7 +197,7 @@ describe('bottle up on Docker', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect([...endStatuses(run.events)]).toEqual([[`${plans[0]!.slug}/skills`, 'done']]);
     expect(run.events.filter((e) => e.type === 'node-log').map((e) => e.line)).toContain(
-      `$ docker exec --user node ${plans[0]!.machine} mkdir -p /home/node/.claude/skills`,
+      `put .claude into ${plans[0]!.machine}:/home/node`,
     );
     const fresh = await bottle(['task', '-f', join(work, 'bottle.yaml'), 'skills', 'alpha', '--state-dir', join(work, 'fresh-state')], env);
     expect(fresh.exitCode).toBe(2);

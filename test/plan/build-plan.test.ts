@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../lib/manifest/parse.js';
 import { buildPlans, instancesOf, slugsOf } from '../../lib/plan/build-plan.js';
 import type { LoadedManifest } from '../../lib/manifest/types.js';
-import { backendFor } from '../../lib/backends/registry.js';
+import { backendsForRun } from '../../lib/backends/registry.js';
+import { hostIn } from '../../lib/net/subnets.js';
 
 async function loaded(data: unknown): Promise<LoadedManifest> {
   const source = { path: '/work/proj/bottle.yaml', dir: '/work/proj' };
@@ -17,18 +18,18 @@ const base = {
   subnetsInUse: ['172.17.0.0/16'],
   previousSubnets: new Map<string, string>(),
   defaultBackend: 'docker' as const,
-  backendFor,
+  backendFor: backendsForRun(),
 };
 
 describe('buildPlans', () => {
-  it('names everything after the slug and gives the bundle .2 of a private /24', async () => {
+  it('names everything after the slug and gives the bundle .2 of a private /28', async () => {
     const m = await loaded({ bottles: { dev: {} }, agents: { demo: { skills: [], prompt: '', bottle: 'dev' } } });
     const plan = buildPlans({ ...base, loaded: m, agents: instancesOf(['demo'], undefined) })[0]!.plan as any;
     expect(plan.slug).toMatch(/^demo-[0-9a-f]{5}$/);
     expect(plan).toMatchObject({
       machine: `claude-bottle-${plan.slug}`,
       bundle: `claude-bottle-${plan.slug}-bundle`,
-      network: { name: `claude-bottle-${plan.slug}`, egress: `claude-bottle-${plan.slug}-egress`, labels: { 'bot-bottle.slug': plan.slug, 'bot-bottle.agent': 'demo' } },
+      network: { name: `claude-bottle-${plan.slug}`, egress: { name: 'claude-bottle-egress-10-213', subnet: '10.213.240.0/20' }, labels: { 'bot-bottle.slug': plan.slug, 'bot-bottle.agent': 'demo' } },
       stateDir: `/state/${plan.slug}`,
       promptFile: `/state/${plan.slug}/agent/prompt.txt`,
       guestPromptPath: '/home/node/.claude-bottle-prompt.txt',
@@ -37,8 +38,8 @@ describe('buildPlans', () => {
       user: 'node',
       labels: { 'bot-bottle.slug': plan.slug, 'bot-bottle.agent': 'demo' },
     });
-    expect(plan.network.subnet).toMatch(/^10\.213\.\d+\.0\/24$/);
-    expect(plan.bundleIp).toBe(plan.network.subnet.replace('.0/24', '.2'));
+    expect(plan.network.subnet).toMatch(/^10\.213\.\d+\.\d+\/28$/);
+    expect(plan.bundleIp).toBe(hostIn(plan.network.subnet, 2));
     // The proxy refuses the bottles' pool as a destination, besides the private ranges.
     expect(plan.egress.deny).toEqual(['10.213.0.0/16']);
     expect(plan.proxyUrl).toBe(`http://${plan.bundleIp}:3128`);
@@ -97,9 +98,9 @@ describe('buildPlans', () => {
   it('keeps a bottle on the subnet it had', async () => {
     const m = await loaded({ bottles: { dev: {} }, agents: { demo: { bottle: 'dev' } } });
     const [first] = buildPlans({ ...base, loaded: m, agents: instancesOf(['demo'], undefined) });
-    const previous = new Map([[first!.plan.slug, '10.213.200.0/24']]);
+    const previous = new Map([[first!.plan.slug, '10.213.200.16/28']]);
     const [again] = buildPlans({ ...base, loaded: m, agents: instancesOf(['demo'], undefined), previousSubnets: previous });
-    expect(again!.plan.network.subnet).toBe('10.213.200.0/24');
+    expect(again!.plan.network.subnet).toBe('10.213.200.16/28');
   });
 });
 

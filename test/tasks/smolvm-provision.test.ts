@@ -4,11 +4,11 @@
  * on the smolvm backend whose runner is a fake smolvm binary — the only fake.
  * Host skills are real directories; the host tar is real.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { extract } from 'tar-stream';
 import { unwrapUser } from '../../lib/backends/smolvm/guest.js';
 import { skills } from '../../tasks/skills.js';
 import type { NodeResult } from '../../lib/engine/index.js';
@@ -49,28 +49,43 @@ async function runTask(ctx: BottleCtx, task: 'prepare' | 'prompt' | 'skills'): P
 }
 
 const verb = (v: string) => fake.calls.filter((c) => c[1] === v);
-/** What ran in the guest, setpriv unwrapped. */
-const guest = () => fake.guestCalls.map((c) => unwrapUser(c.argv).argv.join(' '));
+
+/** The entries of an uploaded archive: name -> content ('' for directories). */
+async function entriesOf(archive: Buffer): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const untar = extract();
+  untar.on('entry', (header, body, next) => {
+    const chunks: Buffer[] = [];
+    body.on('data', (c: unknown) => chunks.push(c as Buffer));
+    body.on('end', () => {
+      out.set(header.name, Buffer.concat(chunks).toString());
+      next();
+    });
+  });
+  await new Promise<void>((resolve, reject) => untar.on('finish', () => resolve()).on('error', reject).end(archive));
+  return out;
+}
+
+const STAGED = /^\/tmp\/\.bot-bottle-[0-9a-f]{16}\/files\.tar$/;
 
 describe('prompt (seed: TestProvisionPrompt)', () => {
-  it('copies with smolvm machine cp <host prompt> into a staging dir of root\'s; the user puts it at <guest home>/.claude-bottle-prompt.txt', async () => {
+  it('copies with smolvm machine cp into a staging dir of root\'s; the user unpacks <guest home>/.claude-bottle-prompt.txt', async () => {
     // Not straight to the guest path, as the seed did: machine cp would follow a link the guest put there.
     const ctx = await bottle({ prompt: '' });
     expect((await runTask(ctx, 'prompt')).status).toBe('done');
-    const staged = /^\/tmp\/\.bot-bottle-[0-9a-f]{16}\/prompt\.txt$/;
-    expect(verb('cp')).toEqual([
-      ['machine', 'cp', ctx.plan.promptFile, expect.stringMatching(new RegExp(`^claude-bottle-${ctx.plan.slug}:${staged.source.slice(1)}`)), '--mode', '600', '--uid', '1000', '--gid', '1000'],
-    ]);
-    const put = fake.guestCalls.map((c) => unwrapUser(c.argv)).find((c) => c.argv.includes('/home/node/.claude-bottle-prompt.txt'))!;
+    const [cp] = verb('cp');
+    expect(cp!.slice(3)).toEqual([expect.stringMatching(new RegExp(`^claude-bottle-${ctx.plan.slug}:${STAGED.source.slice(1)}`)), '--mode', '600', '--uid', '1000', '--gid', '1000']);
+    const put = fake.guestCalls.map((c) => unwrapUser(c.argv)).find((c) => c.argv.join(' ').includes('tar -x'))!;
     expect(put.user).toBe('node');
-    expect(put.argv.at(-1)).toMatch(staged);
+    expect(put.argv.slice(4, 6)).toEqual(['/home/node', expect.stringMatching(STAGED)]);
+    expect([...(await entriesOf(fake.uploads[0]!.content)).keys()]).toEqual(['.claude-bottle-prompt.txt']);
   });
 
   it('returns the guest path when the agent has a prompt', async () => {
     const ctx = await bottle({ prompt: 'You are a helpful assistant.' });
     const node = await runTask(ctx, 'prompt');
     expect(node.record.output).toEqual({ path: '/home/node/.claude-bottle-prompt.txt' });
-    expect(fake.uploads.map((u) => u.content.toString())).toEqual(['You are a helpful assistant.']);
+    expect((await entriesOf(fake.uploads[0]!.content)).get('.claude-bottle-prompt.txt')).toBe('You are a helpful assistant.');
   });
 
   it('returns null when the agent has no prompt, and still copies the file', async () => {
@@ -89,35 +104,27 @@ describe('skills (seed: TestProvisionSkills)', () => {
     expect(verb('exec')).toHaveLength(0);
   });
 
-  it('makes the skills dir once, removes and copies each skill into <skills dir>/<skill>', async () => {
+  it('puts every skill into <skills dir>/<skill> in one archive, each emptied first (rm -rf) by the user', async () => {
     const ctx = await bottle({ skills: ['init-prd', 'verify'] });
     expect((await runTask(ctx, 'skills')).status).toBe('done');
-    const dir = '/home/node/.claude/skills';
-    expect(guest().filter((c) => c.startsWith('mkdir -p'))).toEqual([`mkdir -p ${dir}`]);
-    expect(guest().filter((c) => c.startsWith(`rm -rf ${dir}`))).toEqual([`rm -rf ${dir}/init-prd`, `rm -rf ${dir}/verify`]);
-    // One copy per skill: its tree as one archive, staged, unpacked in the skills dir, so it lands in <dir>/<skill>.
-    const staged = fake.uploads.map((u) => u.path);
-    expect(staged).toEqual([expect.stringMatching(/^\/tmp\/\.bot-bottle-[0-9a-f]{16}\/init-prd\.tar$/), expect.stringMatching(/\/verify\.tar$/)]);
-    const stage = staged.map((p) => p.replace(/\/[^/]+$/, ''));
-    for (const [i, skill] of ['init-prd', 'verify'].entries()) {
-      const archive = join(work, `${skill}.tar`);
-      await writeFile(archive, fake.uploads[i]!.content);
-      expect(execFileSync('tar', ['-tf', archive], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()).toEqual(
-        [`${skill}/`, `${skill}/SKILL.md`, `${skill}/refs/`, `${skill}/refs/notes.md`],
-      );
-    }
-    const unpack = (i: number) => [`id node`, `mkdir -m 711 ${stage[i]}`, `tar -x --no-same-owner -f ${staged[i]} -C ${dir}`, `rm -rf ${stage[i]}`];
-    expect(guest()).toEqual([`mkdir -p ${dir}`, `rm -rf ${dir}/init-prd`, ...unpack(0), `rm -rf ${dir}/verify`, ...unpack(1)]);
-    // All as the agent's user but the staging (root's directory in /tmp).
-    const asRoot = [null, null, 'node', null];
-    expect(fake.guestCalls.map((c) => unwrapUser(c.argv).user)).toEqual(['node', 'node', ...asRoot, 'node', ...asRoot]);
+    expect(verb('cp')).toHaveLength(1);
+    const names = [...(await entriesOf(fake.uploads[0]!.content)).keys()];
+    expect(names).toEqual([
+      '.claude/', '.claude/skills/',
+      '.claude/skills/init-prd/', '.claude/skills/init-prd/SKILL.md', '.claude/skills/init-prd/refs/', '.claude/skills/init-prd/refs/notes.md',
+      '.claude/skills/verify/', '.claude/skills/verify/SKILL.md', '.claude/skills/verify/refs/', '.claude/skills/verify/refs/notes.md',
+    ]);
+    const unpack = fake.guestCalls.map((c) => unwrapUser(c.argv)).find((c) => c.argv.join(' ').includes('tar -x'))!;
+    expect(unpack.user).toBe('node');
+    expect(unpack.argv.slice(4)).toEqual(['/home/node', expect.stringMatching(STAGED), '.claude/skills/init-prd', '.claude/skills/verify']);
   });
 
   it('honours BOTTLE_GUEST_SKILLS_DIR', async () => {
     const ctx = await bottle({ skills: ['init-prd'] }, { BOTTLE_GUEST_SKILLS_DIR: '/opt/claude/skills' });
     await runTask(ctx, 'skills');
-    expect(guest()).toContain('mkdir -p /opt/claude/skills');
-    expect(guest()).toContainEqual(expect.stringMatching(/^tar -x --no-same-owner -f \/tmp\/\.bot-bottle-[0-9a-f]{16}\/init-prd\.tar -C \/opt\/claude\/skills$/));
+    const unpack = fake.guestCalls.map((c) => unwrapUser(c.argv)).find((c) => c.argv.join(' ').includes('tar -x'))!;
+    expect(unpack.argv.slice(4)).toEqual(['/opt/claude', expect.stringMatching(STAGED), 'skills/init-prd']);
+    expect([...(await entriesOf(fake.uploads[0]!.content)).keys()].slice(0, 2)).toEqual(['skills/', 'skills/init-prd/']);
   });
 
   it('fails on a missing skill, naming it and where it was looked for, before touching the guest', async () => {

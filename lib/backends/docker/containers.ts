@@ -1,59 +1,85 @@
 /**
- * Starts a container idempotently: reused when its `bot-bottle.config` label
- * matches the wanted configuration (started if stopped), recreated otherwise.
- * Every container is hardened whatever the spec says: no capabilities,
- * no-new-privileges, IPv6 off (no link-local way to the host's bridge); the
- * spec adds limits, a read-only root and the resolver's upstream. Secrets
- * reach the container through an env file, never argv (env-file.ts).
+ * A container from a MachineSpec, through the Engine API, reused or recreated
+ * by its config label (reuse.ts). Every container is hardened whatever the
+ * spec says: no capabilities, no-new-privileges, IPv6 off (no link-local way
+ * to the host's bridge); the spec adds limits, a read-only root, the
+ * resolver's upstream, and files a new machine holds before it first starts.
+ * Env values travel in the request body, never in argv or a process's env.
  */
+import type Docker from 'dockerode';
 import { TaskError } from '../../engine/index.js';
-import type { MachineInfo, MachineSpec, MachineState, OpOptions } from '../types.js';
-import { docker, inspectMany } from '../../docker/cli.js';
-import { withEnvFile } from './env-file.js';
+import { call, docker, isNotFound } from '../../docker/client.js';
+import type { FilesRequest, MachineInfo, MachineSpec, MachineState, OpOptions } from '../types.js';
 import { machineLabels, reuseOrRecreate } from '../reuse.js';
+import type { Inventory } from './inventory.js';
 
-interface ContainerInspect {
-  Id: string;
-  Name: string;
-  State: { Status: string; Running: boolean };
-  Config: { Labels: Record<string, string> | null };
-}
+/** Puts files into a container (running or not): files.ts. */
+export type PutFiles = (machine: string, files: FilesRequest, options: OpOptions) => Promise<void>;
 
-export function startContainer(spec: MachineSpec, options: OpOptions): Promise<MachineInfo> {
+export function startContainer(spec: MachineSpec, inventory: Inventory, putFiles: PutFiles, options: OpOptions): Promise<MachineInfo> {
+  const container = docker().getContainer(spec.name);
+  const abort = options.signal ? { abortSignal: options.signal } : {};
+  const start = async () => {
+    options.log?.(`start ${spec.name}`);
+    await call(`docker start ${spec.name}`, () => container.start(abort));
+  };
   return reuseOrRecreate(spec, {
     async find() {
-      const [found] = await inspectMany<ContainerInspect>('container', [spec.name], options);
-      return found ? { labels: found.Config.Labels, running: found.State.Running, id: found.Id } : null;
+      const found = (await inventory.containers(options)).get(spec.name);
+      return found ? { labels: found.labels, running: found.running, id: found.id } : null;
     },
-    start: async () => void (await docker(['start', spec.name], options)),
-    remove: async () => void (await docker(['rm', '--force', spec.name], options)),
+    start: async () => {
+      await start();
+      const found = (await inventory.containers(options)).get(spec.name);
+      if (found) inventory.setContainer(spec.name, { ...found, running: true });
+    },
+    remove: () => removeContainer(spec.name, inventory, options),
     async create() {
-      const { stdout } = await withEnvFile(spec.env, (envArgs) => docker(runArgs(spec, envArgs), options).catch(explainStorageOpt(spec)));
-      for (const net of spec.extraNetworks ?? []) await docker(['network', 'connect', net.name, spec.name], options);
-      return { id: stdout.trim().split('\n').at(-1)! };
+      options.log?.(`create ${spec.name} from ${spec.image}`);
+      const made = await call(`docker create ${spec.name}`, () => docker().createContainer({ ...createBody(spec), ...abort })).catch(explainStorageOpt(spec));
+      for (const net of spec.extraNetworks ?? []) {
+        await call(`docker network connect ${net.name} ${spec.name}`, () => docker().getNetwork(net.name).connect({ Container: spec.name }));
+      }
+      for (const files of spec.initialFiles ?? []) await putFiles(spec.name, files, options);
+      await start();
+      inventory.setContainer(spec.name, { id: made.id, running: true, labels: machineLabels(spec) });
+      return { id: made.id };
     },
   });
 }
 
-/** What is always set: nothing the tasks need is lost (they write as the file's owner, never as a privileged root). */
-const HARDENED = ['--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--sysctl', 'net.ipv6.conf.all.disable_ipv6=1'];
+/** What is always set: nothing the tasks need is lost (they write files as their owner, never as a privileged root). */
+const HARDENED: Docker.HostConfig = {
+  CapDrop: ['ALL'],
+  SecurityOpt: ['no-new-privileges'],
+  Sysctls: { 'net.ipv6.conf.all.disable_ipv6': '1' },
+};
 
-function runArgs(spec: MachineSpec, envArgs: string[]): string[] {
-  const args = ['run', '--detach', '--name', spec.name, '--hostname', spec.name, ...HARDENED, ...envArgs];
-  for (const [k, v] of Object.entries(machineLabels(spec))) args.push('--label', `${k}=${v}`);
-  args.push('--network', spec.network);
-  if (spec.ip) args.push('--ip', spec.ip);
-  for (const server of spec.dns ?? []) args.push('--dns', server);
-  if (spec.user) args.push('--user', spec.user);
-  // A CFS quota, not --cpus: Docker refuses --cpus above the host's count, a quota simply does not bind there.
-  if (spec.cpus) args.push('--cpu-period', '100000', '--cpu-quota', String(Math.round(spec.cpus * 100_000)));
-  if (spec.memoryMiB) args.push('--memory', `${spec.memoryMiB}m`, '--memory-swap', `${spec.memoryMiB}m`);
-  if (spec.pids) args.push('--pids-limit', String(spec.pids));
-  if (spec.diskMiB) args.push('--storage-opt', `size=${spec.diskMiB}m`);
-  if (spec.readOnlyRoot) args.push('--read-only', '--tmpfs', '/tmp:rw,nosuid,nodev,size=16m');
-  for (const m of spec.mounts ?? []) args.push('--mount', `type=bind,source=${m.host},target=${m.guest}${m.readonly ? ',readonly' : ''}`);
-  args.push(spec.image, ...(spec.command ?? []));
-  return args;
+function createBody(spec: MachineSpec): Docker.ContainerCreateOptions {
+  const mib = (n: number) => n * 1024 * 1024;
+  return {
+    name: spec.name,
+    Hostname: spec.name,
+    Image: spec.image,
+    Labels: machineLabels(spec),
+    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    ...(spec.user ? { User: spec.user } : {}),
+    ...(spec.command ? { Cmd: spec.command } : {}),
+    HostConfig: {
+      ...HARDENED,
+      NetworkMode: spec.network,
+      // A name nothing answers fails in a second, not after the resolver's retries.
+      ...(spec.dns ? { Dns: spec.dns, DnsOptions: ['timeout:1', 'attempts:1'] } : {}),
+      // A CFS quota, not NanoCpus: Docker refuses more CPUs than the host has, a quota simply does not bind there.
+      ...(spec.cpus ? { CpuPeriod: 100_000, CpuQuota: Math.round(spec.cpus * 100_000) } : {}),
+      ...(spec.memoryMiB ? { Memory: mib(spec.memoryMiB), MemorySwap: mib(spec.memoryMiB) } : {}),
+      ...(spec.pids ? { PidsLimit: spec.pids } : {}),
+      ...(spec.diskMiB ? { StorageOpt: { size: `${spec.diskMiB}m` } } : {}),
+      ...(spec.readOnlyRoot ? { ReadonlyRootfs: true, Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=16m' } } : {}),
+      Mounts: (spec.mounts ?? []).map((m) => ({ Type: 'bind' as const, Source: m.host, Target: m.guest, ReadOnly: m.readonly })),
+    },
+    NetworkingConfig: { EndpointsConfig: { [spec.network]: spec.ip ? { IPAMConfig: { IPv4Address: spec.ip } } : {} } },
+  };
 }
 
 /** Docker's storage drivers cap a container's disk only in some setups (overlay2 on xfs with pquota, btrfs, zfs). */
@@ -66,17 +92,30 @@ function explainStorageOpt(spec: MachineSpec) {
   };
 }
 
-export async function containerStates(names: readonly string[], options: OpOptions = {}): Promise<Map<string, MachineState>> {
-  const found = await inspectMany<ContainerInspect>('container', names, options);
-  const byName = new Map(found.map((c) => [c.Name.replace(/^\//, ''), c]));
-  return new Map(
-    names.map((n) => {
-      const c = byName.get(n);
-      return [n, !c ? 'missing' : c.State.Running ? 'running' : 'stopped'] as const;
-    }),
-  );
+export async function containerStates(names: readonly string[], inventory: Inventory, options: OpOptions & { fresh?: boolean } = {}): Promise<Map<string, MachineState>> {
+  if (options.fresh) {
+    const states = await Promise.all(names.map(async (n) => [n, await freshState(n)] as const));
+    return new Map(states);
+  }
+  const known = await inventory.containers(options);
+  return new Map(names.map((n) => [n, !known.has(n) ? 'missing' : known.get(n)!.running ? 'running' : 'stopped'] as const));
 }
 
-export async function removeContainer(name: string, options: OpOptions): Promise<void> {
-  await docker(['rm', '--force', '--volumes', name], { ...options, allow: [1] });
+async function freshState(name: string): Promise<MachineState> {
+  try {
+    return (await docker().getContainer(name).inspect()).State.Running ? 'running' : 'stopped';
+  } catch (error) {
+    if (isNotFound(error)) return 'missing';
+    throw await call(`docker inspect ${name}`, () => Promise.reject(error));
+  }
+}
+
+export async function removeContainer(name: string, inventory: Inventory, options: OpOptions): Promise<void> {
+  options.log?.(`remove ${name}`);
+  try {
+    await docker().getContainer(name).remove({ force: true, v: true });
+  } catch (error) {
+    if (!isNotFound(error)) throw await call(`docker rm ${name}`, () => Promise.reject(error));
+  }
+  inventory.setContainer(name, undefined);
 }

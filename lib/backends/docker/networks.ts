@@ -1,39 +1,93 @@
 /**
- * The bottle's two Docker networks: an `--internal` one of its own and a
- * bridge that only the bundle joins (its way out). The internal bridge has no
- * host address (`inhibit_ipv4`): with no gateway to answer, the agent has no
- * route to the host on any of its addresses, nor to other networks; it
- * reaches its bundle, on the same bridge, and nothing else. Reused when their
- * settings match, recreated otherwise.
+ * A bottle's Docker networks: an `--internal` one of its own on its /28, and
+ * the bundles' shared way out (one bridge for every bottle, made by the first
+ * bottle that needs it). The internal bridge has no host address
+ * (`inhibit_ipv4`): with no gateway to answer, the agent has no route to the
+ * host on any of its addresses, nor to other networks; it reaches its bundle,
+ * on the same bridge, and nothing else. On the shared bridge, bundles cannot
+ * reach each other (`enable_icc` off). Reused when their settings match,
+ * recreated otherwise.
  */
-import { TaskError } from '../../engine/index.js';
-import { hostIn } from '../../net/subnets.js';
+import type Docker from 'dockerode';
+import { call, docker, isNotFound, statusOf } from '../../docker/client.js';
+import { dynamicRange, hostIn } from '../../net/subnets.js';
 import type { NetworkInfo, NetworkSpec, OpOptions } from '../types.js';
-import { docker, inspectMany, type NetworkInspect } from '../../docker/cli.js';
+import { knownNetwork, type Inventory, type KnownNetwork } from './inventory.js';
+import { TaskError } from '../../engine/index.js';
 
 const NO_HOST_ADDRESS = 'com.docker.network.bridge.inhibit_ipv4';
+const NO_ICC = 'com.docker.network.bridge.enable_icc';
+/** The label of the shared egress network (it belongs to no one bottle). */
+export const SHARED_LABEL = 'bot-bottle.shared';
 
-export async function ensureNetworks(spec: NetworkSpec, options: OpOptions): Promise<NetworkInfo> {
-  const subnet = subnetOf(spec);
-  const found = await inspectMany<NetworkInspect>('network', namesOf(spec), options);
-  const byName = new Map(found.map((n) => [n.Name, n]));
-  const labels = Object.entries(spec.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-
-  const internal = byName.get(spec.name);
-  let id = internal?.Id ?? null;
-  if (internal && !fits(internal, spec)) await removeNetwork(spec.name, internal, options);
-  if (!internal || !fits(internal, spec)) {
-    const ipRange = subnet.replace(/\.0\/24$/, '.128/25'); // dynamic addresses stay clear of .2
-    const made = await docker(
-      ['network', 'create', '--internal', '--opt', `${NO_HOST_ADDRESS}=true`, '--subnet', subnet, '--gateway', hostIn(subnet, 1), '--ip-range', ipRange, ...labels, spec.name],
+export async function ensureNetworks(spec: NetworkSpec, inventory: Inventory, options: OpOptions): Promise<NetworkInfo> {
+  const known = await inventory.networks(options);
+  const own = known.get(spec.name);
+  let id = own?.id ?? null;
+  if (!own || !fits(own, spec)) {
+    if (own) await removeOne(spec.name, inventory, options);
+    const subnet = subnetOf(spec);
+    const made = await create(
+      {
+        Name: spec.name,
+        Internal: true,
+        Labels: spec.labels,
+        Options: { [NO_HOST_ADDRESS]: 'true' },
+        IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: hostIn(subnet, 1), IPRange: dynamicRange(subnet) }] },
+      },
+      inventory,
       options,
     );
-    id = made.stdout.trim().split('\n').at(-1) ?? null;
+    id = made;
   }
-  if (!byName.has(spec.egress)) {
-    await docker(['network', 'create', ...labels, spec.egress], options);
-  }
+  if (!known.has(spec.egress.name)) await ensureEgress(spec, inventory, options);
   return { network: spec.name, id };
+}
+
+/** Shared ways out being made, by name: the bottles of one run wait for one creation. */
+const making = new Map<string, Promise<void>>();
+
+/**
+ * The shared way out. Another process racing us to make it is fine: Docker
+ * refuses the second (409, or a pool overlap), and what stands then is ours.
+ */
+function ensureEgress(spec: NetworkSpec, inventory: Inventory, options: OpOptions): Promise<void> {
+  const name = spec.egress.name;
+  if (!making.has(name)) {
+    const body = {
+      Name: name,
+      Labels: { [SHARED_LABEL]: 'egress' },
+      Options: { [NO_ICC]: 'false' },
+      ...(spec.egress.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: spec.egress.subnet }] } } : {}),
+    };
+    const made = create(body, inventory, options, [409]).then(
+      () => undefined,
+      async (error: unknown) => {
+        // Docker reserves the pool before the name shows: give the other maker a moment.
+        for (let i = 0; i < 20; i++) {
+          const now = await docker().getNetwork(name).inspect().catch(() => undefined);
+          if (now?.Labels?.[SHARED_LABEL] === 'egress') return inventory.setNetwork(name, knownNetwork(now));
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new TaskError(`${(error as Error).message}; if another network holds ${spec.egress.subnet}, remove it or set BOTTLE_SUBNET_POOL`, { code: 'EGRESS_NETWORK', transient: true, cause: error });
+      },
+    );
+    making.set(name, made.finally(() => making.delete(name)));
+  }
+  return making.get(name)!;
+}
+
+async function create(body: Docker.NetworkCreateOptions, inventory: Inventory, options: OpOptions, ok: number[] = []): Promise<string | null> {
+  options.log?.(`create network ${body.Name}`);
+  try {
+    const network = await docker().createNetwork({ ...body, CheckDuplicate: true, ...(options.signal ? { abortSignal: options.signal } : {}) } as Docker.NetworkCreateOptions);
+    const info = await network.inspect();
+    inventory.setNetwork(body.Name, knownNetwork(info));
+    return info.Id;
+  } catch (error) {
+    if (ok.includes(statusOf(error) ?? 0)) return null;
+    return call(`docker network create ${body.Name}`, () => Promise.reject(error));
+  }
 }
 
 /** A Docker bottle's network always has a subnet of the pool (the plan gives one: takesSubnets). */
@@ -42,31 +96,44 @@ export function subnetOf(spec: NetworkSpec): string {
   return spec.subnet;
 }
 
-function namesOf(spec: NetworkSpec): string[] {
-  return [spec.name, spec.egress];
-}
-
 /** Internal, on the planned subnet, and without a host address on its bridge. */
-function fits(network: NetworkInspect, spec: NetworkSpec): boolean {
-  return network.Internal && network.Options?.[NO_HOST_ADDRESS] === 'true' && !!network.IPAM.Config?.some((c) => c.Subnet === spec.subnet);
+function fits(network: KnownNetwork, spec: NetworkSpec): boolean {
+  return network.internal && network.options[NO_HOST_ADDRESS] === 'true' && network.subnets.includes(spec.subnet ?? '');
 }
 
-export async function removeNetworks(spec: NetworkSpec, options: OpOptions): Promise<void> {
-  const found = await inspectMany<NetworkInspect>('network', namesOf(spec), options);
-  for (const n of found) await removeNetwork(n.Name, n, options);
+export async function networksExist(spec: NetworkSpec, inventory: Inventory, options: OpOptions = {}): Promise<boolean> {
+  const known = await inventory.networks(options);
+  const own = known.get(spec.name);
+  return !!own && fits(own, spec) && known.has(spec.egress.name);
 }
 
-/** Containers still attached (a test host, say) are disconnected first, or docker refuses. */
-async function removeNetwork(name: string, network: NetworkInspect, options: OpOptions): Promise<void> {
-  for (const c of Object.values(network.Containers ?? {})) {
-    await docker(['network', 'disconnect', '--force', name, c.Name], { ...options, allow: [1] });
+/** The bottle's own network; the shared one too once no bundle is left on it. */
+export async function removeNetworks(spec: NetworkSpec, inventory: Inventory, options: OpOptions): Promise<void> {
+  await removeOne(spec.name, inventory, options);
+  await removeOne(spec.egress.name, inventory, options, true);
+}
+
+/** Containers still attached (a test host, say) are disconnected first, or Docker refuses; `onlyIfUnused` leaves a network anyone uses. */
+async function removeOne(name: string, inventory: Inventory, options: OpOptions, onlyIfUnused = false): Promise<void> {
+  const network = docker().getNetwork(name);
+  let info: Docker.NetworkInspectInfo;
+  try {
+    info = await network.inspect();
+  } catch (error) {
+    if (isNotFound(error)) return inventory.setNetwork(name, undefined);
+    throw await call(`docker network inspect ${name}`, () => Promise.reject(error));
   }
-  await docker(['network', 'rm', name], { ...options, allow: [1] });
-}
-
-export async function networksExist(spec: NetworkSpec, options: OpOptions = {}): Promise<boolean> {
-  const names = namesOf(spec);
-  const found = await inspectMany<NetworkInspect>('network', names, options);
-  const internal = found.find((n) => n.Name === spec.name);
-  return found.length === names.length && !!internal && fits(internal, spec);
+  const attached = Object.keys(info.Containers ?? {});
+  if (onlyIfUnused && attached.length > 0) return;
+  for (const container of attached) {
+    await network.disconnect({ Container: container, Force: true }).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
+  }
+  options.log?.(`remove network ${name}`);
+  try {
+    await network.remove();
+  } catch (error) {
+    // Gone already, or in use by a bundle that joined meanwhile: either way not ours to remove now.
+    if (!isNotFound(error) && !(onlyIfUnused && [403, 409].includes(statusOf(error) ?? 0))) throw await call(`docker network rm ${name}`, () => Promise.reject(error));
+  }
+  inventory.setNetwork(name, undefined);
 }

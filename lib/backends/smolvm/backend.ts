@@ -8,16 +8,17 @@
  * Docker's) and has no network objects of its own to make or remove.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { TaskError } from '../../engine/index.js';
 import { cacheDir } from '../../images/paths.js';
-import type { Backend, ExecOptions, MachineInfo, MachineSpec, MachineState, NetworkSpec, OpOptions } from '../types.js';
+import type { Backend, ExecOptions, FilesRequest, MachineInfo, MachineSpec, MachineState, NetworkSpec, OpOptions } from '../types.js';
 import { FABRIC_RANGE, FIRST_MEMBER_IP, networkFields } from './fabric.js';
 import { isConfigured, machineLabels, reuseOrRecreate } from '../reuse.js';
 import { asUser, isRoot, parseId } from './guest.js';
-import { installFileArgv, unpackArgv } from '../guest-install.js';
+import { readArgv, unpackArgv } from '../guest-install.js';
+import { freshDirs, packGuestFiles } from '../guest-files.js';
 import { dockerImageBridge, type ImageBridge } from './image-archive.js';
 import { realRunner, type Runner } from './runner.js';
 import type { CreateRequest, SmolvmMachine, SmolvmTransport } from './transport.js';
@@ -58,8 +59,7 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
    * the user then takes the file from there (guest-install.ts), and the
    * directory goes.
    */
-  async function staged(machine: string, hostPath: string, user: string, op: OpOptions, what: string, use: (guestFile: string) => string[]): Promise<void> {
-    const owner = await ownerOf(machine, user, op);
+  async function staged(machine: string, hostPath: string, owner: { uid: number; gid: number }, user: string, op: OpOptions, what: string, use: (guestFile: string) => string[]): Promise<void> {
     const dir = `/tmp/.bot-bottle-${randomBytes(8).toString('hex')}`;
     await guestOk(machine, ['mkdir', '-m', '711', dir], op, `make a staging directory in ${machine}`);
     try {
@@ -89,6 +89,8 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
     };
   }
 
+  let listed: Promise<Map<string, MachineState>> | undefined;
+
   const backend = {
     kind: 'smolvm' as const,
 
@@ -117,7 +119,7 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
         return found && { labels: found.labels, running: found.state === 'running', id: machineId(spec, found) };
       };
       const start = () => transport.start(spec.name, op);
-      return reuseOrRecreate(spec, {
+      const info = await reuseOrRecreate(spec, {
         find,
         start,
         remove: () => transport.remove(spec.name, op),
@@ -135,6 +137,8 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
           return { id: machineId(spec, await transport.get(spec.name, op)) };
         },
       });
+      void listed?.then((states) => states.set(spec.name, 'running'));
+      return info;
     },
 
     async exec(machine: string, argv: readonly string[], options: ExecOptions = {}) {
@@ -142,32 +146,39 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
       return transport.exec(machine, asUser(options.user, argv), options);
     },
 
-    async copyFile(machine: string, hostPath: string, guestPath: string, options: OpOptions & { mode: number; user: string }) {
+    /** smolvm copies single files only: the archive made on the host, staged, unpacked by the user. */
+    async putFiles(machine: string, files: FilesRequest, options: OpOptions) {
       await requireRunning(machine, options);
-      await staged(machine, hostPath, options.user, options, `write ${machine}:${guestPath} as ${options.user}`, (file) => installFileArgv(guestPath, options.mode, file));
-    },
-
-    /** smolvm copies single files only: a tar made on the host, staged, unpacked by the user. */
-    async copyDir(machine: string, hostDir: string, guestParent: string, options: OpOptions & { user: string }) {
-      await requireRunning(machine, options);
-      const dir = await mkdtemp(join(tmpdir(), 'bottle-copy-'));
-      const archive = join(dir, `${basename(hostDir)}.tar`);
+      const owner = await ownerOf(machine, files.user, options);
+      const dir = await mkdtemp(join(tmpdir(), 'bottle-files-'));
+      const archive = join(dir, 'files.tar');
       try {
-        const packed = await runner('tar', ['-C', dirname(hostDir), '-cf', archive, basename(hostDir)], options);
-        if (packed.exitCode !== 0) throw new TaskError(`could not pack ${hostDir}: ${packed.stderr.trim()}`, { code: 'COPY_FAILED' });
-        await staged(machine, archive, options.user, options, `unpack ${basename(hostDir)} into ${machine}:${guestParent}`, (file) => unpackArgv(guestParent, file));
+        await writeFile(archive, await packGuestFiles(files.entries, owner, { placeholders: false }), { mode: 0o600 });
+        await staged(machine, archive, owner, files.user, options, `put files into ${machine}:${files.dir}`, (file) => unpackArgv(files.dir, file, freshDirs(files.entries)));
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
     },
 
-    async status(machines: readonly string[], options: OpOptions = {}): Promise<Map<string, MachineState>> {
-      if (machines.length === 0) return new Map();
-      const states = new Map((await transport.list(options)).map((m) => [m.name, m.state]));
-      return new Map(machines.map((n) => [n, stateOf(states.get(n))] as const));
+    async readFile(machine: string, path: string, options: OpOptions & { user: string; maxBytes: number }) {
+      await requireRunning(machine, options);
+      const read = await transport.exec(machine, asUser(options.user, readArgv(path, options.maxBytes + 1)), options);
+      const bytes = Buffer.from(read.stdout);
+      return read.exitCode === 0 && bytes.length <= options.maxBytes ? bytes : undefined;
     },
 
-    removeMachine: (machine: string, options: OpOptions) => transport.remove(machine, options),
+    /** One `machine ls` a run serves every probe; `fresh` lists again. */
+    async status(machines: readonly string[], options: OpOptions & { fresh?: boolean } = {}): Promise<Map<string, MachineState>> {
+      if (machines.length === 0) return new Map();
+      if (options.fresh || !listed) listed = transport.list(options).then((all) => new Map(all.map((m) => [m.name, stateOf(m.state)])));
+      const states = await listed;
+      return new Map(machines.map((n) => [n, states.get(n) ?? 'missing'] as const));
+    },
+
+    async removeMachine(machine: string, options: OpOptions) {
+      await transport.remove(machine, options);
+      void listed?.then((states) => states.delete(machine));
+    },
 
     async attach(machine: string, argv: readonly string[], options: { user: string; cwd?: string; tty: boolean }): Promise<number> {
       if (!transport.attach) throw new TaskError(`an interactive session in ${machine} needs the smolvm CLI on this host (unset BOTTLE_SMOLVM_URL)`, { code: 'SMOLVM_ATTACH_UNSUPPORTED' });

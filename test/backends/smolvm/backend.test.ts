@@ -4,9 +4,6 @@
  * running check before exec and copies, users, copies of directories, status
  * of many machines in one call.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TaskError } from '../../../lib/engine/index.js';
@@ -19,7 +16,7 @@ import type { ImageBridge } from '../../../lib/backends/smolvm/image-archive.js'
 import type { Backend, MachineSpec } from '../../../lib/backends/types.js';
 import { defaultGuest, fakeSmolvm, type FakeSmolvm } from './fake-smolvm.js';
 import { unwrapUser } from '../../../lib/backends/smolvm/guest.js';
-import { installFileArgv } from '../../../lib/backends/guest-install.js';
+import { unpackArgv } from '../../../lib/backends/guest-install.js';
 
 let fake: FakeSmolvm;
 let backend: Backend;
@@ -116,51 +113,59 @@ describe('exec', () => {
   });
 });
 
-describe('copies', () => {
-  let host: string;
-  beforeAll(async () => {
-    host = await mkdtemp(join(tmpdir(), 'smolvm-copy-'));
-    await mkdir(join(host, 'skill'));
-    await writeFile(join(host, 'skill', 'SKILL.md'), '# s\n');
-    await writeFile(join(host, 'file.txt'), 'x');
-  });
+describe('files', () => {
+  const prompt = { dir: '/home/node', user: 'node', entries: [{ path: 'p.txt', content: 'x', mode: 0o640 }] };
 
-  it('stages a file in a fresh directory of root\'s, owned by the user, who puts it in place; then removes the directory', async () => {
+  it('stages an archive in a fresh directory of root\'s, owned by the user, who unpacks it in place; then removes the directory', async () => {
     fake.add(spec.name);
-    await backend.copyFile(spec.name, join(host, 'file.txt'), '/home/node/f', { mode: 0o640, user: 'node' });
+    await backend.putFiles(spec.name, prompt, {});
     const [upload] = fake.uploads;
-    const dir = upload!.path.replace(/\/file\.txt$/, '');
+    const dir = upload!.path.replace(/\/files\.tar$/, '');
     expect(dir).toMatch(/^\/tmp\/\.bot-bottle-[0-9a-f]{16}$/);
-    expect([upload!.mode, upload!.uid, upload!.gid, upload!.content.toString()]).toEqual(['600', '1000', '1000', 'x']);
+    expect([upload!.mode, upload!.uid, upload!.gid]).toEqual(['600', '1000', '1000']);
     expect(fake.guestCalls.map((c) => unwrapUser(c.argv))).toEqual([
       { user: null, argv: ['id', 'node'] },
       { user: null, argv: ['mkdir', '-m', '711', dir] },
-      { user: 'node', argv: installFileArgv('/home/node/f', 0o640, `${dir}/file.txt`) },
+      { user: 'node', argv: unpackArgv('/home/node', `${dir}/files.tar`) },
       { user: null, argv: ['rm', '-rf', dir] },
     ]);
   });
 
+  it('empties fresh directories first, as the user', async () => {
+    fake.add(spec.name);
+    await backend.putFiles(spec.name, { dir: '/home/node', user: 'node', entries: [{ path: 'skills', dir: true, mode: 0o755 }, { path: 'skills/review', dir: true, mode: 0o755, fresh: true }] }, {});
+    const unpack = fake.guestCalls.map((c) => unwrapUser(c.argv)).find((c) => c.user === 'node')!;
+    expect(unpack.argv.slice(-1)).toEqual(['skills/review']);
+  });
+
   it('stages under a new random name each time (the guest cannot plant a link there first)', async () => {
     fake.add(spec.name);
-    await backend.copyFile(spec.name, join(host, 'file.txt'), '/home/node/f', { mode: 0o600, user: 'node' });
-    await backend.copyFile(spec.name, join(host, 'file.txt'), '/home/node/f', { mode: 0o600, user: 'node' });
+    await backend.putFiles(spec.name, prompt, {});
+    await backend.putFiles(spec.name, prompt, {});
     const [a, b] = fake.uploads.map((u) => u.path);
     expect(a).not.toBe(b);
   });
 
   it('fails naming a user the guest does not have', async () => {
     fake.add(spec.name);
-    const error = await rejection(backend.copyFile(spec.name, join(host, 'file.txt'), '/x', { mode: 0o600, user: 'nobody-here' }));
+    const error = await rejection(backend.putFiles(spec.name, { ...prompt, user: 'nobody-here' }, {}));
     expect(error.message).toBe(`there is no user nobody-here in ${spec.name} (\`id nobody-here\`: id: 'nobody-here': no such user)`);
     expect(fake.uploads).toEqual([]);
   });
 
   it('removes the staged archive in the guest even when unpacking fails, and says so', async () => {
     fake.add(spec.name);
-    fake.guest = (c) => (c.argv.includes('tar') ? { exitCode: 2, stderr: 'tar: /nope: Cannot open: No such file or directory\n' } : defaultGuest(c));
-    const error = await rejection(backend.copyDir(spec.name, join(host, 'skill'), '/nope', { user: 'node' }));
-    expect(error).toMatchObject({ code: 'COPY_FAILED', message: `could not unpack skill into ${spec.name}:/nope: tar: /nope: Cannot open: No such file or directory` });
-    expect(fake.guestCalls.at(-1)!.argv).toEqual(['rm', '-rf', fake.uploads[0]!.path.replace(/\/skill\.tar$/, '')]);
+    fake.guest = (c) => (c.argv.join(' ').includes('tar -x') ? { exitCode: 2, stderr: 'tar: /nope: Cannot open: No such file or directory\n' } : defaultGuest(c));
+    const error = await rejection(backend.putFiles(spec.name, { ...prompt, dir: '/nope' }, {}));
+    expect(error).toMatchObject({ code: 'COPY_FAILED', message: `could not put files into ${spec.name}:/nope: tar: /nope: Cannot open: No such file or directory` });
+    expect(fake.guestCalls.at(-1)!.argv).toEqual(['rm', '-rf', fake.uploads[0]!.path.replace(/\/files\.tar$/, '')]);
+  });
+
+  it('reads a regular file as the user, and nothing past the cap', async () => {
+    fake.add(spec.name);
+    fake.guest = (c) => (c.argv.join(' ').includes('head -c') ? { stdout: '{"a":1}' } : defaultGuest(c));
+    expect((await backend.readFile(spec.name, '/home/node/.claude.json', { user: 'node', maxBytes: 100 }))?.toString()).toBe('{"a":1}');
+    expect(await backend.readFile(spec.name, '/home/node/.claude.json', { user: 'node', maxBytes: 3 })).toBeUndefined();
   });
 });
 
@@ -182,7 +187,7 @@ describe('status, remove, network', () => {
   });
 
   it('has no network objects: a named network exists while members use it', async () => {
-    const network = { name: 'claude-bottle-demo-abc12', egress: 'claude-bottle-demo-abc12-egress', subnet: null, labels: {} };
+    const network = { name: 'claude-bottle-demo-abc12', egress: { name: 'claude-bottle-demo-abc12-egress', subnet: null }, subnet: null, labels: {} };
     expect(await backend.ensureNetwork(network, {})).toEqual({ network: 'claude-bottle-demo-abc12', id: null });
     expect(await backend.networkExists(network)).toBe(true);
     await backend.removeNetwork(network, {});

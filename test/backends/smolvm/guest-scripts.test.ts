@@ -5,13 +5,13 @@
  * smolvm adds around it is the fake's to answer; what runs inside is proven
  * here.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { asUser, parseId } from '../../../lib/backends/smolvm/guest.js';
-import { installFileArgv, unpackArgv } from '../../../lib/backends/guest-install.js';
+import { readArgv, unpackArgv } from '../../../lib/backends/guest-install.js';
+import { packGuestFiles, treeEntries, type GuestEntry } from '../../../lib/backends/guest-files.js';
 import { ensureBaseImage } from '../../../lib/images/base-image.js';
 import { cacheDir } from '../../../lib/images/paths.js';
 import { dockerOut } from '../../helpers/docker.js';
@@ -33,8 +33,7 @@ beforeAll(async () => {
   await mkdir(join(host, 'my-skill', 'refs'), { recursive: true });
   await writeFile(join(host, 'my-skill', 'SKILL.md'), '# s\n');
   await writeFile(join(host, 'my-skill', 'refs', 'a.md'), 'a\n');
-  execFileSync('tar', ['-C', host, '-cf', join(host, 'my-skill.tar'), 'my-skill']);
-  await writeFile(join(host, 'prompt.txt'), 'the prompt');
+
 }, 300_000);
 
 describe('as another user (setpriv)', () => {
@@ -68,31 +67,55 @@ describe('id, for cp --uid --gid', () => {
 /** What the backend's staging does before the user takes over: a root dir of 711, the file in it owned by node (as `machine cp --uid --gid --mode 600`). */
 const STAGE = (file: string) => `mkdir -m 711 /tmp/.bot-bottle-s && cp /in/${file} /tmp/.bot-bottle-s/${file} && chown node: /tmp/.bot-bottle-s/${file} && chmod 600 /tmp/.bot-bottle-s/${file}`;
 
-describe('a directory copy unpacked by the user', () => {
-  it('lands as <parent>/<name>, owned by the user, from an archive staged in a directory root owns', async () => {
+/** An archive as the backend makes it for node (uid 1000), written where the guest sees it at /in. */
+async function archive(name: string, entries: GuestEntry[]): Promise<string> {
+  await writeFile(join(host, name), await packGuestFiles(entries, { uid: 1000, gid: 1000 }, { placeholders: false }));
+  return name;
+}
+
+const unpack = (file: string, fresh: string[] = []) => asUser('node', unpackArgv('/home/node', `/tmp/.bot-bottle-s/${file}`, fresh)).map(q).join(' ');
+
+describe('files unpacked by their owner', () => {
+  it('land under the directory, owned by the user, from an archive staged in a directory root owns', async () => {
+    const file = await archive('skill.tar', await treeEntries(join(host, 'my-skill'), '.claude/skills/my-skill'));
+    const r = await inGuest(['sh', '-c', 'stat -c "%U %n" /home/node/.claude/skills/my-skill /home/node/.claude/skills/my-skill/refs/a.md'], `${STAGE(file)} && ${unpack(file)}`);
+    expect(r.stdout.split('\n')).toEqual(['node /home/node/.claude/skills/my-skill', 'node /home/node/.claude/skills/my-skill/refs/a.md']);
+  });
+
+  it('replace a symlink the guest planted at a file or a directory, instead of writing through it', async () => {
+    const file = await archive('over-links.tar', [
+      { path: '.claude-bottle-prompt.txt', content: 'the prompt', mode: 0o600 },
+      { path: '.claude/skills/x/SKILL.md', content: '# x', mode: 0o644 },
+    ]);
     const r = await inGuest(
-      ['sh', '-c', 'stat -c "%U %n" /home/node/skills/my-skill /home/node/skills/my-skill/refs/a.md'],
-      `mkdir -p /home/node/skills && chown node: /home/node/skills && ${STAGE('my-skill.tar')} && ` +
-        `${asUser('node', unpackArgv('/home/node/skills', '/tmp/.bot-bottle-s/my-skill.tar')).map(q).join(' ')}`,
+      ['sh', '-c', 'stat -c "%U:%G %a %F" /etc/shadow /home/node/.claude-bottle-prompt.txt /home/node/.claude; cat /home/node/.claude-bottle-prompt.txt; echo; ls /etc/skills 2>&1 | head -1'],
+      `ln -s /etc/shadow /home/node/.claude-bottle-prompt.txt && ln -s /etc /home/node/.claude && ${STAGE(file)} && ${unpack(file)}`,
     );
-    expect(r.stdout.split('\n')).toEqual(['node /home/node/skills/my-skill', 'node /home/node/skills/my-skill/refs/a.md']);
+    expect(r.stdout.split('\n')).toEqual([
+      'root:shadow 640 regular file',
+      'node:node 600 regular file',
+      'node:node 755 directory',
+      'the prompt',
+      "ls: cannot access '/etc/skills': No such file or directory",
+    ]);
+  });
+
+  it('empty a fresh directory first: a file dropped from a skill goes from the guest too', async () => {
+    const file = await archive('fresh.tar', await treeEntries(join(host, 'my-skill'), 'skills/my-skill'));
+    const r = await inGuest(
+      ['find', '/home/node/skills', '-type', 'f'],
+      `mkdir -p /home/node/skills/my-skill && touch /home/node/skills/my-skill/stale.md && chown -R node: /home/node/skills && ${STAGE(file)} && ${unpack(file, ['skills/my-skill'])}`,
+    );
+    expect(r.stdout.split('\n').sort()).toEqual(['/home/node/skills/my-skill/SKILL.md', '/home/node/skills/my-skill/refs/a.md']);
   });
 });
 
-describe('a file put in place by its owner', () => {
-  const install = (dest: string) => asUser('node', installFileArgv(dest, 0o600, '/tmp/.bot-bottle-s/prompt.txt')).map(q).join(' ');
+describe('a file read by its owner', () => {
+  const read = (path: string) => asUser('node', readArgv(path, 100)).map(q).join(' ');
 
-  it('replaces a symlink the guest planted instead of writing through it', async () => {
-    const r = await inGuest(
-      ['sh', '-c', 'stat -c "%U:%G %a %F" /etc/shadow /home/node/p.txt; cat /home/node/p.txt'],
-      `ln -s /etc/shadow /home/node/p.txt && ${STAGE('prompt.txt')} && ${install('/home/node/p.txt')}`,
-    );
-    expect(r.stdout.split('\n')).toEqual(['root:shadow 640 regular file', 'node:node 600 regular file', 'the prompt']);
-  });
-
-  it('refuses a directory at the destination, and leaves no temporary file', async () => {
-    const r = await inGuest(['ls', '-A', '/home/node/d'], `mkdir /home/node/d && chown node: /home/node/d && ${STAGE('prompt.txt')} && ! ${install('/home/node/d')}`);
-    expect(r).toMatchObject({ exitCode: 0, stdout: '' });
+  it('reads a regular file, and nothing through a link', async () => {
+    const r = await inGuest(['sh', '-c', `${read('/home/node/c.json')}; echo " $?"; ${read('/home/node/l.json')}; echo " $?"`], `echo -n '{}' > /home/node/c.json && ln -s /etc/hostname /home/node/l.json`);
+    expect(r.stdout).toBe('{} 0\n 1');
   });
 });
 

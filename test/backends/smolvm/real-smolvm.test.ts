@@ -5,6 +5,7 @@
  * the image bridge) on a network of their own, and talk to nothing outside
  * this machine.
  */
+import { treeEntries } from '../../../lib/backends/guest-files.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
@@ -74,14 +75,14 @@ if (!smolvm) {
       expect((await backend.exec(spec.name, ['id', '-un'], { user: 'nobody' })).stdout.trim()).toBe('nobody');
       expect((await backend.exec(spec.name, ['printenv', 'X'], { env: { X: 'y' } })).stdout.trim()).toBe('y');
 
-      await writeFile(join(work, 'file.txt'), 'secret');
-      await backend.copyFile(spec.name, join(work, 'file.txt'), '/root/file.txt', { mode: 0o600, user: 'root' });
+      await backend.putFiles(spec.name, { dir: '/root', user: 'root', entries: [{ path: 'file.txt', content: 'secret', mode: 0o600 }] }, {});
       expect((await backend.exec(spec.name, ['stat', '-c', '%a %U', '/root/file.txt'])).stdout.trim()).toBe('600 root');
+      expect((await backend.readFile(spec.name, '/root/file.txt', { user: 'root', maxBytes: 100 }))?.toString()).toBe('secret');
 
       await mkdir(join(work, 'tree', 'sub'), { recursive: true });
       await writeFile(join(work, 'tree', 'sub', 'x'), 'x');
       await backend.exec(spec.name, ['mkdir', '-p', '/opt/trees']);
-      await backend.copyDir(spec.name, join(work, 'tree'), '/opt/trees', { user: 'root' });
+      await backend.putFiles(spec.name, { dir: '/opt/trees', user: 'root', entries: await treeEntries(join(work, 'tree'), 'tree') }, {});
       expect((await backend.exec(spec.name, ['cat', '/opt/trees/tree/sub/x'])).stdout).toBe('x');
 
       await backend.removeMachine(spec.name, {});

@@ -1,0 +1,36 @@
+/**
+ * Files into and out of a container by the Engine API's archive endpoints:
+ * an archive made on the host (guest-files.ts), owned by the guest user's
+ * uid and gid, read from the container's /etc/passwd once per container.
+ * Docker unpacks it inside the container and replaces what stands in the
+ * way instead of writing through it, so no link the guest made is followed.
+ */
+import { TaskError } from '../../engine/index.js';
+import { putArchive, readRegularFile } from '../../docker/archive.js';
+import { packGuestFiles, type Owner } from '../guest-files.js';
+import type { FilesRequest, OpOptions } from '../types.js';
+
+export function dockerFiles() {
+  const passwd = new Map<string, Promise<string>>();
+
+  async function ownerOf(machine: string, user: string, options: OpOptions): Promise<Owner> {
+    if (user === 'root' || user === '0') return { uid: 0, gid: 0 };
+    const numeric = /^(\d+)(?::(\d+))?$/.exec(user);
+    if (numeric) return { uid: Number(numeric[1]), gid: Number(numeric[2] ?? numeric[1]) };
+    if (!passwd.has(machine)) passwd.set(machine, readRegularFile(machine, '/etc/passwd', 1024 * 1024, options.signal).then((b) => b?.toString('utf8') ?? ''));
+    const line = (await passwd.get(machine)!).split('\n').find((l) => l.split(':')[0] === user);
+    const [, , uid, gid] = line?.split(':') ?? [];
+    if (uid === undefined || gid === undefined) throw new TaskError(`there is no user ${user} in ${machine} (/etc/passwd); use an image that has it, or set the bottle's user`, { code: 'NO_SUCH_USER' });
+    return { uid: Number(uid), gid: Number(gid) };
+  }
+
+  return {
+    async putFiles(machine: string, files: FilesRequest, options: OpOptions): Promise<void> {
+      const archive = await packGuestFiles(files.entries, await ownerOf(machine, files.user, options), { placeholders: true });
+      options.log?.(`put ${[...new Set(files.entries.map((e) => e.path.split('/')[0]))].join(', ')} into ${machine}:${files.dir}`);
+      await putArchive(machine, files.dir, archive, options.signal);
+    },
+    /** Docker reads as root; a link or anything but a small regular file reads as nothing. */
+    readFile: (machine: string, path: string, options: OpOptions & { maxBytes: number }) => readRegularFile(machine, path, options.maxBytes, options.signal),
+  };
+}
