@@ -16,6 +16,13 @@ export interface Node<C> {
   readonly task: TaskDef<C>;
   readonly ctx: C;
   readonly rank: number;
+  /**
+   * Which ready node starts first (higher first): earlier items before later
+   * ones, the run-scoped row first of all, then within an item the longest
+   * remaining path. So the first bottles of a batch are ready early, and a
+   * free slot still goes to later ones while earlier ones wait.
+   */
+  priority: number;
   /** Needs inside this run. */
   readonly needs: Node<C>[];
   /** Needs outside this run (a target without its deps): read from records. */
@@ -52,6 +59,7 @@ export function expandNodes<C>(graph: Graph<C>, opts: NormalOptions<C>): Node<C>
     task,
     ctx,
     rank: graph.rank.get(task.id)!,
+    priority: 0,
     needs: [],
     external: [],
     dependents: [],
@@ -65,6 +73,8 @@ export function expandNodes<C>(graph: Graph<C>, opts: NormalOptions<C>): Node<C>
   const rows: (Node<C> | undefined)[][] = [runRow];
   for (const item of opts.items) rows.push(tasks.map((t, i) => (t.scope === 'run' ? runRow[i] : make(item.key, t, item.ctx))));
   const owned = (row: (Node<C> | undefined)[], i: number) => (row === runRow ? tasks[i]!.scope === 'run' : tasks[i]!.scope !== 'run');
+  const span = Math.max(0, ...graph.rank.values()) + 1;
+  rows.forEach((row, r) => row.forEach((node, i) => owned(row, i) && (node!.priority = (rows.length - r) * span + node!.rank)));
 
   const target = opts.target;
   if (!target) {

@@ -1,7 +1,7 @@
 /**
  * Runs graph x items as one DAG of nodes. A node starts as soon as its needs
- * succeeded, within a global concurrency limit and named resource limits, the
- * node with the longest remaining path first. A failed node blocks its
+ * succeeded, within a global concurrency limit and named resource limits,
+ * earlier items first, then the longest remaining path (nodes.ts). A failed node blocks its
  * descendants; everything else goes on unless fail-fast is set. It draws
  * nothing: it emits events and writes records through the injected recorder.
  */
@@ -91,9 +91,9 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
     return { status, counts: { ...this.counts }, durationMs, nodes: this.results, recordErrors };
   }
 
-  /** p-queue starts a job at once when a slot is free, so a batch goes in longest path first. */
+  /** p-queue starts a job at once when a slot is free, so a batch goes in in priority order (nodes.ts). */
   private enqueueAll(ready: Node<C>[]): void {
-    if (ready.length > 1) ready.sort((a, b) => b.rank - a.rank);
+    if (ready.length > 1) ready.sort((a, b) => b.priority - a.priority);
     for (const node of ready) if (!node.end) this.enqueue(node);
   }
 
@@ -102,7 +102,7 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
       this.cancel(node);
       return;
     }
-    const priority = node.rank;
+    const priority = node.priority;
     let job = () => this.global.add(() => this.execute(node), { priority });
     for (const name of [...(node.task.resources ?? [])].sort().reverse()) {
       const queue = this.resourceQueues.get(name);

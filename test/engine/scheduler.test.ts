@@ -51,6 +51,12 @@ describe('scheduling', () => {
     expect(probe.peak).toBeGreaterThan(2);
   });
 
+  it('starts an earlier item\'s ready nodes first, so the first bottles of a batch end early', async () => {
+    const { probe, run } = setup([{ id: 'a', ms: 10 }, { id: 'b', needs: ['a'], ms: 10 }]);
+    await run({ items: items('b1', 'b2', 'b3'), concurrency: 1 });
+    expect(probe.starts.map((s) => s.key)).toEqual(['b1/a', 'b1/b', 'b2/a', 'b2/b', 'b3/a', 'b3/b']);
+  });
+
   it('starts the ready node on the longest remaining path first', async () => {
     const { probe, run } = setup([{ id: 'lone' }, { id: 'head' }, { id: 'mid', needs: ['head'] }, { id: 'tail', needs: ['mid'] }]);
     await run({ concurrency: 1 });
@@ -244,7 +250,8 @@ describe('failure and cancellation', () => {
       'b1/a': 'done',
       'b1/b': 'cancelled',
       'b1/c': 'cancelled',
-      'b2/a': 'done',
+      // One slot, the first item first: b2 never started.
+      'b2/a': 'cancelled',
       'b2/b': 'cancelled',
       'b2/c': 'cancelled',
     });
