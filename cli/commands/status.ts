@@ -1,12 +1,17 @@
 /**
  * `bottle status [--json] [--probe]`: what the records say of this manifest's
- * bottles; `--probe` also asks the backend whether their machines run.
+ * bottles; `--probe` also asks the backend whether their machines run. For
+ * people, a table that fits the terminal, a total and the failed tasks
+ * (lib/report/status-table.ts); with `--json`, one object whose shape is a
+ * contract (docs/architecture.md, "Machine-readable output").
  */
 import { recordOf } from '../../tasks/context.js';
 import type { ready as readyTask } from '../../tasks/ready.js';
 import { homedir } from 'node:os';
 import { locateManifest } from '../../lib/manifest/locate.js';
 import { knownBottles, type KnownBottle } from '../../lib/plan/known-bottles.js';
+import { statusLines, type BottleState, type BottleStatus } from '../../lib/report/status-table.js';
+import { logFile } from '../../lib/state/layout.js';
 import { resolveStateRoot } from '../../lib/state/root.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
 import { parse } from '../parse.js';
@@ -36,19 +41,30 @@ export async function status(args: string[], cli: CliContext): Promise<number> {
     cli.stdout(`no bottles of ${manifest} have been brought up (state: ${root}); run \`bottle up\`\n`);
     return 0;
   }
-  const rows = bottles.map((b) => [b.plan.agent, b.slug, b.plan.backend, stateOf(b), summary(b), ...(machines ? [machines.get(b.plan.machine) ?? '?'] : [])]);
-  const head = ['AGENT', 'SLUG', 'BACKEND', 'STATE', 'TASKS', ...(machines ? ['MACHINE'] : [])];
-  cli.stdout(table([head, ...rows]));
-  for (const b of bottles) {
-    for (const [task, t] of Object.entries(b.record?.tasks ?? {})) {
-      if (t.status === 'failed') cli.stdout(`${b.slug} ${task} failed: ${t.error?.message ?? ''}\n`);
-    }
-    if (b.recordProblem) cli.stdout(`${b.slug}: ${b.recordProblem}\n`);
-  }
+  const lines = statusLines(
+    bottles.map((b) => asRow(b, machines)),
+    { columns: cli.columns ?? 80, logPath: (slug, task) => logFile(root, slug, task) },
+  );
+  cli.stdout(lines.map((line) => `${line}\n`).join(''));
   return 0;
 }
 
-function stateOf(b: KnownBottle): string {
+function asRow(b: KnownBottle, machines: Map<string, string> | undefined): BottleStatus {
+  const tasks = Object.fromEntries(
+    Object.entries(b.record?.tasks ?? {}).map(([id, t]) => [id, { status: t.status, ...(t.error ? { error: t.error.message } : {}) }]),
+  );
+  return {
+    agent: b.plan.agent,
+    slug: b.slug,
+    backend: b.plan.backend,
+    state: stateOf(b),
+    tasks,
+    ...(machines ? { machine: machines.get(b.plan.machine) ?? '?' } : {}),
+    ...(b.recordProblem ? { problem: b.recordProblem } : {}),
+  };
+}
+
+function stateOf(b: KnownBottle): BottleState {
   const tasks = b.record?.tasks ?? {};
   const all = Object.values(tasks).map((t) => t.status);
   if (all.includes('failed')) return 'failed';
@@ -56,12 +72,6 @@ function stateOf(b: KnownBottle): string {
   if (all.includes('cancelled')) return 'cancelled';
   const ready = recordOf<typeof readyTask>(b.record, 'ready')?.status;
   return ready === 'done' || ready === 'up-to-date' ? 'ready' : all.length === 0 ? 'down' : 'partial';
-}
-
-function summary(b: KnownBottle): string {
-  const counts = new Map<string, number>();
-  for (const t of Object.values(b.record?.tasks ?? {})) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
-  return [...counts].map(([s, n]) => `${n} ${s}`).join(', ') || '-';
 }
 
 function asJson(b: KnownBottle, machines: Map<string, string> | undefined) {
@@ -92,9 +102,4 @@ async function probe(bottles: KnownBottle[]): Promise<Map<string, string>> {
     for (const [name, state] of await backendFor(kind).status(names)) out.set(name, state);
   }
   return out;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
 }

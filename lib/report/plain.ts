@@ -1,8 +1,11 @@
 /**
  * Plain progress: one line per transition, never a redraw — for CI logs and
  * pipes. Log lines of tasks are not shown (they are in logs/<task>.log) unless
- * `verbose`. What came from a task (log lines, error reasons, which may quote
- * the guest) is printed with its control characters escaped.
+ * `verbose`. A failure's line says FAILED and points to the recap, which
+ * gives its reason and log once, at the end (recap.ts); a retry's reason is
+ * shown where it happens, as nothing else tells it. What came from a task
+ * (log lines, reasons, which may quote the guest) is printed with its
+ * control characters escaped.
  */
 import { type EngineEvent, type EndStatus, RUN_ITEM } from '../engine/index.js';
 import { terminalText } from './terminal-text.js';
@@ -27,7 +30,8 @@ export function plainReporter(write: (line: string) => void, options: { verbose?
         return;
       case 'node-end': {
         const took = e.status === 'done' || e.status === 'failed' ? ` in ${(e.durationMs / 1000).toFixed(1)}s` : '';
-        return write(`${name(e.item, e.task)} ${word(e.status)}${took}${e.error ? `: ${terminalText(e.error)}` : ''}`);
+        const why = e.status === 'failed' ? ' (reason and log in the recap)' : e.error ? `: ${terminalText(e.error)}` : '';
+        return write(`${name(e.item, e.task)} ${word(e.status)}${took}${why}`);
       }
       case 'run-end': {
         const c = e.counts;

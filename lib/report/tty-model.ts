@@ -129,18 +129,14 @@ export function lastEnd(group: Group): number {
   return last ?? group.endedAt ?? 0;
 }
 
+/** A count of 0 for every status. */
+export function emptyStatusCounts(): Record<Status, number> {
+  return { pending: 0, running: 0, retrying: 0, done: 0, 'up-to-date': 0, failed: 0, blocked: 0, cancelled: 0 };
+}
+
 /** Rows per status, over the rows heard of. */
 export function countRows(group: Group): Record<Status, number> {
-  const counts: Record<Status, number> = {
-    pending: 0,
-    running: 0,
-    retrying: 0,
-    done: 0,
-    'up-to-date': 0,
-    failed: 0,
-    blocked: 0,
-    cancelled: 0,
-  };
+  const counts = emptyStatusCounts();
   for (const row of group.rows.values()) counts[row.status]++;
   return counts;
 }

@@ -6,13 +6,17 @@
  * again, and `format()` reads process.stdout.columns. Here frames go to a
  * `Screen` over the reporter's streams on a timer that never keeps the
  * process alive, lines are cut to the reporter's width, and icons come from
- * the display's status table. It decides nothing about what to show.
+ * the display's status table. It decides nothing about what to show: the
+ * display may draw a frame of its own instead (tty-batch.ts).
  */
 import { DefaultRenderer, type ListrDefaultRendererTask } from 'listr2';
-import { fit, type Screen } from './tty-screen.js';
+import { fit } from './fit.js';
+import type { Screen } from './tty-screen.js';
 
 export interface FrameHooks {
   screen: Screen;
+  /** The frame to draw: listr2's (built on demand), or one the display draws itself. */
+  frame(listr: () => string): string;
   /** The icon (coloured) of one of the display's tasks; undefined for any other. */
   icon(task: ListrDefaultRendererTask): string | undefined;
   /** Before each timed frame: advance the spinner, update titles that show elapsed time. */
@@ -38,13 +42,13 @@ export function frameRenderer(hooks: FrameHooks) {
     }
 
     override update(): void {
-      hooks.screen.draw(this.create());
+      hooks.screen.draw(hooks.frame(() => this.create()));
     }
 
     override end(): void {
       clearInterval(this.timer);
       hooks.tick();
-      hooks.screen.end(this.create({ prompt: false }));
+      hooks.screen.end(hooks.frame(() => this.create({ prompt: false })));
     }
 
     protected override style(task: ListrDefaultRendererTask, output = false): string {

@@ -2,7 +2,7 @@
  * Where the terminal display's frames go: a Writable over the reporter's
  * `out` (listr2's output is given it instead of process.stdout), and a frame
  * drawer that redraws in place by moving the cursor up over the previous
- * frame. It never hides the cursor: a process killed mid-run (a second Ctrl-C)
+ * frame and writing over it. It never hides the cursor: a process killed mid-run (a second Ctrl-C)
  * would leave the user's terminal without one, and restoring it on exit takes
  * a signal handler, which a reporter may not install.
  */
@@ -21,39 +21,6 @@ export function terminalStream(write: (text: string) => void, columns: number): 
   return Object.assign(stream, { columns, rows: Infinity, isTTY: true }) as unknown as NodeJS.WriteStream;
 }
 
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/y;
-
-/** `text` cut to `width` visible characters (escape sequences kept, closed with a reset when cut). */
-export function fit(text: string, width: number): string {
-  let visible = 0;
-  let out = '';
-  for (let i = 0; i < text.length; ) {
-    ANSI.lastIndex = i;
-    const escape = ANSI.exec(text);
-    if (escape) {
-      out += escape[0];
-      i += escape[0].length;
-      continue;
-    }
-    const char = String.fromCodePoint(text.codePointAt(i)!);
-    if (visible === width - 1 && visibleLength(text.slice(i)) > 1) return close(`${out}…`);
-    if (visible === width) return close(out);
-    out += char;
-    visible++;
-    i += char.length;
-  }
-  return out;
-}
-
-/** A reset after a cut, so the colour of the cut part does not run on; none when nothing was coloured. */
-function close(text: string): string {
-  return text.includes('\x1b[') ? `${text}\x1b[0m` : text;
-}
-
-export function visibleLength(text: string): number {
-  return [...text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')].length;
-}
-
 export class Screen {
   private lines = 0;
   private last = '';
@@ -63,12 +30,24 @@ export class Screen {
     readonly columns: number,
   ) {}
 
-  /** Replaces the previous frame with `frame`; the same frame again writes nothing. */
+  /**
+   * Replaces the previous frame with `frame`; the same frame again writes
+   * nothing. Each line is overwritten and erased to its end (`\x1b[K`), and
+   * only what the old frame had below the new one is erased to the end of
+   * the screen (`\x1b[J`): an erase from the top-left corner is a screen clear
+   * to tmux (scroll-on-clear) and others, which push the cleared screen into
+   * the scrollback, so a frame drawn at the top of the screen would pile up
+   * there, once per redraw.
+   */
   draw(frame: string): void {
     if (frame === this.last) return;
-    const up = this.lines > 0 ? `\x1b[${this.lines}A\r\x1b[J` : '';
-    this.write(frame === '' ? up : `${up}${frame}\n`);
-    this.lines = frame === '' ? 0 : frame.split('\n').length;
+    const lines = frame === '' ? [] : frame.split('\n');
+    const up = this.lines > 0 ? `\x1b[${this.lines}A\r` : '';
+    const body = lines.map((line) => `${line}\x1b[K\n`).join('');
+    // Nothing drawn: blank the old lines one by one and come back up, not a clear from the corner.
+    const rest = lines.length >= this.lines ? '' : lines.length > 0 ? '\x1b[J' : `${'\x1b[K\n'.repeat(this.lines)}\x1b[${this.lines}A`;
+    if (up + body + rest !== '') this.write(up + body + rest);
+    this.lines = lines.length;
     this.last = frame;
   }
 

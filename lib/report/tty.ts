@@ -7,7 +7,13 @@
  * is decided here, by title ('' hides one; tty-look.ts `isRowShown`): all of
  * an open bottle, none of a finished one (it is one line), except the tasks
  * Ctrl-C cut short; past a screenful, open bottles show only what moves or
- * failed.
+ * failed. When even that does not fit `maxLines` (a batch: `bottle up -n
+ * 100`), the display draws tty-batch.ts's frame instead of listr2's: counts
+ * per task, the running rows that fit, an ETA. It switches once, at the
+ * start when the bottles alone would not fit, else at the first frame that
+ * would not, and never back: a frame that jumps between two layouts reads
+ * worse than either. listr2 still runs the tasks then; its frame is not built
+ * (nor is --verbose's last log line under a running row: a batch has no room).
  *
  * It writes only through the given streams, respects `noColor`, and touches
  * no process global (no signal handlers, no exit, no process.stdout). Task
@@ -23,6 +29,7 @@ import { collapsedLine, groupName, groupStatus, isCompact, isRowShown, LOOK, ope
 import { applyEvent, emptyModel, isEnd, lastEnd, type Change, type Group, type Model } from './tty-model.js';
 import { frameRenderer } from './tty-renderer.js';
 import { Screen, terminalStream } from './tty-screen.js';
+import { batchFrame, isBatch } from './tty-batch.js';
 
 export interface TtyOptions {
   verbose: boolean;
@@ -30,7 +37,11 @@ export interface TtyOptions {
   now?: () => number;
   /** Time between frames. */
   frameMs?: number;
-  /** Lines the display may take before open bottles show only their running and failed rows (default 22: a 24-line terminal). */
+  /**
+   * Lines the display may take (default 22: a 24-line terminal). Past it open
+   * bottles show only their running and failed rows; a frame that would still
+   * not fit makes it a batch display.
+   */
   maxLines?: number;
 }
 
@@ -84,7 +95,11 @@ class Display {
   private readonly nameWidth: number;
   private readonly taskWidth: number;
   private readonly run: Promise<unknown>;
+  private readonly maxLines: number;
+  private readonly columns: number;
   private compact = false;
+  /** Drawing tty-batch.ts's frame instead of listr2's; once set, for the rest of the run. */
+  private batch: boolean;
 
   constructor(
     private readonly model: Model,
@@ -93,13 +108,16 @@ class Display {
     private readonly now: () => number,
   ) {
     this.paint = painter(streams.noColor);
-    const columns = streams.columns ?? 80;
+    const columns = (this.columns = streams.columns ?? 80);
+    this.maxLines = options.maxLines ?? 22;
+    this.batch = isBatch(model, this.maxLines);
     const output = new ProcessOutput(terminalStream(streams.out, columns), terminalStream(streams.err, columns));
     const screen = new Screen((text) => output.toStdout(text, false), columns);
     this.nameWidth = Math.max(0, ...[...model.groups.keys()].map((item) => groupName(item).length));
     this.taskWidth = Math.min(24, Math.max(0, ...model.tasks.map((t) => t.length)));
     const Renderer = frameRenderer({
       screen,
+      frame: (listr) => this.frame(listr),
       icon: (task) => this.icons.get(task.id)?.(),
       tick: () => this.tick(),
       frameMs: options.frameMs ?? 100,
@@ -230,7 +248,7 @@ class Display {
 
   /** Switches between all rows and only the moving ones; on a switch every row is brought up to date. */
   private recompact(): boolean {
-    const compact = isCompact(this.model, this.options.maxLines ?? 22);
+    const compact = isCompact(this.model, this.maxLines);
     if (compact === this.compact) return false;
     this.compact = compact;
     for (const view of this.rowViews.values()) this.syncRow(view.item, view.task);
@@ -238,9 +256,20 @@ class Display {
     return true;
   }
 
-  /** Each frame: spin, and refresh what shows elapsed time (running rows, open bottles). */
+  /** What to draw: listr2's frame while it fits, else (from then on) the batch frame. */
+  private frame(listr: () => string): string {
+    if (!this.batch) {
+      const frame = listr();
+      if (frame.split('\n').length <= this.maxLines) return frame;
+      this.batch = true;
+    }
+    return batchFrame(this.model, this.now(), { maxLines: this.maxLines, columns: this.columns, paint: this.paint, spinner: this.spinner.fetch() ?? LOOK.running.icon }).join('\n');
+  }
+
+  /** Each frame: spin, and refresh what shows elapsed time (running rows, open bottles); listr2's titles are not drawn in a batch. */
   private tick(): void {
     this.spinner.spin();
+    if (this.batch) return;
     for (const view of this.groupViews.values()) {
       if (view.group.endedAt !== undefined) continue;
       this.syncGroup(view);

@@ -1,21 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fit, Screen, terminalStream, visibleLength } from '../../lib/report/tty-screen.js';
-
-describe('fit', () => {
-  it('leaves a line that fits alone and cuts a longer one with an ellipsis', () => {
-    expect(fit('short', 10)).toBe('short');
-    expect(fit('0123456789', 10)).toBe('0123456789');
-    expect(fit('0123456789ab', 10)).toBe('012345678…');
-  });
-
-  it('counts only visible characters, keeps escapes and resets colour after a cut', () => {
-    const red = '\x1b[31mfailed: a long reason\x1b[39m';
-    expect(fit(red, 30)).toBe(red);
-    const cut = fit(red, 8);
-    expect(cut).toBe('\x1b[31mfailed:…\x1b[0m');
-    expect(visibleLength(cut)).toBe(8);
-  });
-});
+import { Screen, terminalStream } from '../../lib/report/tty-screen.js';
 
 describe('Screen', () => {
   it('draws a frame, then replaces it in place, and skips a frame that did not change', () => {
@@ -24,7 +8,17 @@ describe('Screen', () => {
     screen.draw('a\nb');
     screen.draw('a\nb');
     screen.draw('c');
-    expect(writes).toEqual(['a\nb\n', '\x1b[2A\r\x1b[Jc\n']);
+    // Lines are written over and erased to their end; only the rows the shorter frame leaves are erased below.
+    expect(writes).toEqual(['a\x1b[K\nb\x1b[K\n', '\x1b[2A\rc\x1b[K\n\x1b[J']);
+  });
+
+  it('never erases the screen from the top-left corner, which tmux would push into the scrollback', () => {
+    const writes: string[] = [];
+    const screen = new Screen((t) => writes.push(t), 80);
+    screen.draw('a\nb');
+    screen.draw('c\nd\ne');
+    screen.draw('');
+    expect(writes).toEqual(['a\x1b[K\nb\x1b[K\n', '\x1b[2A\rc\x1b[K\nd\x1b[K\ne\x1b[K\n', '\x1b[3A\r\x1b[K\n\x1b[K\n\x1b[K\n\x1b[3A']);
   });
 
   it('leaves the last frame for what follows, which starts below it', () => {
@@ -33,7 +27,7 @@ describe('Screen', () => {
     screen.draw('x');
     screen.end('y');
     screen.draw('after');
-    expect(writes).toEqual(['x\n', '\x1b[1A\r\x1b[Jy\n', 'after\n']);
+    expect(writes).toEqual(['x\x1b[K\n', '\x1b[1A\ry\x1b[K\n', 'after\x1b[K\n']);
   });
 });
 

@@ -3,46 +3,25 @@
  * test/fixtures/progress-run.ts — a real engine run on the real clock, with
  * `--progress auto`, so the picker must choose the terminal display itself —
  * and the test reads the screen with `tmux capture-pane`, mid-run and at the
- * end, and presses Ctrl-C in a second run. Waits are bounded polls on what
- * the pane shows, never fixed sleeps.
+ * end (and its scrollback, which redraws in place leave empty), and presses
+ * Ctrl-C in a second run. Waits are bounded polls on what the pane shows,
+ * never fixed sleeps. The batch display in a pane is tty-tmux-batch.test.ts.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO } from '../helpers/cli.js';
+import { linesOf as lines, openPane, type Pane } from './tmux.js';
 
-const SOCKET = `bottle-tty-test-${process.pid}`;
-const SESSION = 'bottle-tty';
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
 const roots: string[] = [];
-let socketPath = '';
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-}
-
-function pane(): string {
-  return tmux('capture-pane', '-p', '-t', SESSION);
-}
-
-/** The pane once `ok` holds for it: checked every 100 ms, for at most 15 s. */
-async function paneWhen(ok: (screen: string) => boolean, what: string): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const screen = pane();
-    if (ok(screen)) return screen;
-    if (Date.now() > deadline) throw new Error(`the pane never showed ${what}; it shows:\n${screen}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+let pane: Pane;
 
 /** Clears the pane and runs the fixture in it; the shell then prints its exit code and the time it ended (ms). */
 function start(slowdown: number): string {
   const root = mkdtempSync(join(tmpdir(), 'bottle-tty-'));
   roots.push(root);
-  tmux('send-keys', '-t', SESSION, `clear; node --import tsx test/fixtures/progress-run.ts ${root} ${slowdown} auto; echo "EXIT=$? AT=$(date +%s%3N)"`, 'Enter');
+  pane.type(`clear; node --import tsx test/fixtures/progress-run.ts ${root} ${slowdown} auto; echo "EXIT=$? AT=$(date +%s%3N)"`);
   return root;
 }
 
@@ -50,21 +29,14 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function lines(screen: string): string[] {
-  return screen.split('\n').map((l) => l.trimEnd());
-}
-
 beforeAll(() => {
-  tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', '-c', REPO, '-e', 'HISTFILE=/dev/null', 'bash --norc --noprofile');
-  socketPath = tmux('display-message', '-p', '-t', SESSION, '#{socket_path}').trim();
+  pane = openPane('bottle-tty', 120, 40);
 });
 
 afterAll(() => {
   try {
-    tmux('kill-session', '-t', SESSION);
+    pane.close();
   } finally {
-    // The server exits with its last session; its socket file stays behind.
-    if (socketPath) rmSync(socketPath, { force: true });
     for (const root of roots) rmSync(root, { recursive: true, force: true });
   }
 });
@@ -73,15 +45,17 @@ describe('the terminal display in tmux', () => {
   it('draws running rows with spinners mid-run, then one line per bottle, the recap and the failure with its log', async () => {
     const root = start(1);
 
-    const mid = await paneWhen((s) => /running \d+\.\ds/.test(s), 'a running row');
+    const mid = await pane.when((s) => /running \d+\.\ds/.test(s), 'a running row');
     const midLines = lines(mid);
     // A running row: spinner, task, state and time so far; its bottle's line counts what runs.
     expect(midLines.some((l) => /^ {2}[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (image|prepare|network|start|ready) +running \d+\.\ds/.test(l))).toBe(true);
     expect(midLines.some((l) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (images|alpha|bravo|charlie) +.*\d+ running/.test(l))).toBe(true);
 
-    const end = await paneWhen((s) => /EXIT=\d+/.test(s), 'the exit code');
+    const end = await pane.when((s) => /EXIT=\d+/.test(s), 'the exit code');
     const endLines = lines(end);
     expect(end).toMatch(/EXIT=1 /);
+    // Redrawn in place: no frame was pushed into the scrollback.
+    expect(pane.historySize()).toBe(0);
     // Finished bottles collapsed to one line each, drawn in place: each appears once, nothing spins any more.
     const collapsed: [icon: string, bottle: string, counts: string][] = [
       ['✔', 'images ', '1 done'],
@@ -107,11 +81,11 @@ describe('the terminal display in tmux', () => {
 
   it('shows the cancelled rows after Ctrl-C, and the process exits with 130 within 2 s', async () => {
     start(5);
-    await paneWhen((s) => /✔ prepare +done/.test(s) && /running \d+\.\ds/.test(s), 'a done row and a running one');
+    await pane.when((s) => /✔ prepare +done/.test(s) && /running \d+\.\ds/.test(s), 'a done row and a running one');
     const pressed = Date.now();
-    tmux('send-keys', '-t', SESSION, 'C-c');
+    pane.key('C-c');
 
-    const end = await paneWhen((s) => /EXIT=\d+ AT=\d+/.test(s), 'the exit code');
+    const end = await pane.when((s) => /EXIT=\d+ AT=\d+/.test(s), 'the exit code');
     const [, code, at] = /EXIT=(\d+) AT=(\d+)/.exec(end)!;
     expect(Number(code)).toBe(130);
     expect(Number(at) - pressed).toBeLessThan(2000);

@@ -9,6 +9,7 @@ import type { ReporterStreams } from '../../lib/report/reporter.js';
 import { ttyReporter, type TtyOptions } from '../../lib/report/tty.js';
 import { items, newProbe, sleepTask, type Ctx } from '../helpers/graphs.js';
 import { VirtualClock } from '../helpers/virtual-clock.js';
+import { BATCH, BATCH_TASKS, FAILURES, runBatch } from './batch-run.js';
 import { failedRun, GUEST, GUEST_SHOWN } from './hostile.js';
 import { screenOf } from './terminal.js';
 
@@ -134,7 +135,7 @@ describe('the terminal display', () => {
     expect(coloured).toMatch(/\x1b\[31m/);
     for (const output of [plain, coloured]) {
       const escapes = new Set(output.match(/\x1b\[[0-9;?]*[A-Za-z]/g)?.map((e) => e.replace(/\d+/g, 'N')));
-      for (const allowed of ['\x1b[Nm', '\x1b[NA', '\x1b[J']) escapes.delete(allowed);
+      for (const allowed of ['\x1b[Nm', '\x1b[NA', '\x1b[J', '\x1b[K']) escapes.delete(allowed);
       expect([...escapes]).toEqual([]);
     }
   });
@@ -158,31 +159,32 @@ describe('the terminal display', () => {
   });
 });
 
+/** Frames come on a timer (1 ms here): wait until the screen shows what the test expects, or fail after 5 s. */
+async function screenUntil(out: () => string, ok: (screen: string[]) => boolean): Promise<string[]> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const screen = screenOf(out());
+    if (ok(screen)) return screen;
+    if (Date.now() > deadline) throw new Error(`the screen never showed what was expected:\n${screen.join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const unspin = (line: string) => line.replace(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/g, '*');
+
+/** A display fed by hand: each `send` sets the clock and hands it events. */
+function manual(tty: Partial<TtyOptions>, noColor = true) {
+  let t = 0;
+  const io = capture(noColor);
+  const reporter = ttyReporter(io.streams, { verbose: false, now: () => t, frameMs: 1, ...tty });
+  const send = (at: number, ...events: EngineEvent[]) => {
+    t = at;
+    events.forEach(reporter.sink);
+  };
+  return { ...io, reporter, send };
+}
+
 describe('the terminal display mid-run', () => {
-  /** Frames come on a timer (1 ms here): wait until the screen shows what the test expects, or fail after 5 s. */
-  async function screenUntil(out: () => string, ok: (screen: string[]) => boolean): Promise<string[]> {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const screen = screenOf(out());
-      if (ok(screen)) return screen;
-      if (Date.now() > deadline) throw new Error(`the screen never showed what was expected:\n${screen.join('\n')}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
-  const unspin = (line: string) => line.replace(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/g, '*');
-
-  function manual(tty: Partial<TtyOptions>, noColor = true) {
-    let t = 0;
-    const io = capture(noColor);
-    const reporter = ttyReporter(io.streams, { verbose: false, now: () => t, frameMs: 1, ...tty });
-    const send = (at: number, ...events: EngineEvent[]) => {
-      t = at;
-      events.forEach(reporter.sink);
-    };
-    return { ...io, reporter, send };
-  }
-
   it('shows every row while they fit, then only the moving and failed ones', async () => {
     const bottles = Array.from({ length: 6 }, (_, i) => `b${i}`);
     const { out, reporter, send } = manual({ maxLines: 13 });
@@ -238,5 +240,95 @@ describe('the terminal display mid-run', () => {
     for (const shown of [`· ${GUEST_SHOWN}`, `last: ${GUEST_SHOWN}`, `› ${GUEST_SHOWN}`]) expect(output).toContain(shown);
     expect(output).toContain(`\x1b[31m  a prepare: ${GUEST_SHOWN}\x1b[39m`);
     expect(output).toContain(`\x1b[33mretrying: attempt 2 in 0.1s · ${GUEST_SHOWN}\x1b[39m`);
+  });
+});
+
+describe('a batch on the terminal display', () => {
+  it('draws 100 bottles as one frame redrawn in place, never taller than maxLines, then a short recap with each reason once', async () => {
+    const clock = new VirtualClock();
+    const io = capture(true, 80);
+    const frames: string[] = [];
+    const streams = { ...io.streams, out: (text: string) => void (text.includes('\x1b[K') && frames.push(text), io.streams.out(text)) };
+    const reporter = ttyReporter(streams, { verbose: false, now: () => clock.now(), frameMs: 1, maxLines: 22 });
+    const result = await runBatch((e) => reporter.sink(e), clock);
+    await reporter.finish(result, recap);
+
+    // Every redraw: at most 22 lines written, over at most 22 lines gone back up.
+    expect(frames.length).toBeGreaterThan(0);
+    for (const frame of frames) {
+      expect(frame.split('\n').length - 1).toBeLessThanOrEqual(22);
+      expect(Number(/^\x1b\[(\d+)A/.exec(frame)?.[1] ?? 0)).toBeLessThanOrEqual(22);
+    }
+    const screen = screenOf(io.out());
+    const blank = screen.indexOf('');
+    expect(screen.slice(0, 3)).toEqual(['98/100 bottles ready · 2 failed', '                 done  running  waiting  failed  blocked', '  base-image    ✔   1']);
+    expect(blank).toBe(16); // header, heading, 13 tasks, the failure line
+    expect(screen.slice(blank)).toEqual([
+      '',
+      `Recap: failed in ${(result.durationMs / 1000).toFixed(1)}s`,
+      '  98 bottles ok: 10 done each',
+      '  (images)       3 done',
+      '  agent-3-ab12c  3 done, 1 failed, 6 blocked',
+      '  agent-9-ab12c  8 done, 1 failed, 1 blocked',
+      'Failures:',
+      '  agent-3-ab12c start-vm: port 8080 is already in use',
+      '    log: /state/agent-3-ab12c/logs/start-vm.log',
+      '  agent-9-ab12c ca: curl: (60) SSL certificate problem',
+      '    log: /state/agent-9-ab12c/logs/ca.log',
+    ]);
+    // Not a frame drawn during the run printed a reason: each is in the output once, in the recap.
+    for (const { message } of FAILURES) expect(io.out().split(message)).toHaveLength(2);
+  });
+
+  it('shows mid-run the counts per task, the running rows that fit, "ETA --" and then an estimate', async () => {
+    const { out, reporter, send } = manual({ maxLines: 22 });
+    send(0, { type: 'run-start', items: ['_run', ...BATCH], tasks: BATCH_TASKS });
+    send(0, { type: 'node-start', item: '_run', task: 'base-image', attempt: 1 }, ...BATCH.slice(0, 30).map((item): EngineEvent => ({ type: 'node-start', item, task: 'prepare', attempt: 1 })));
+    const early = await screenUntil(out, (s) => s.some((l) => l.startsWith('  … and')));
+    expect(early.length).toBeLessThanOrEqual(22);
+    expect(early.map(unspin).slice(0, 6)).toEqual([
+      '0/100 bottles ready · 0 failed · elapsed 0s · ETA --',
+      '                 done  running  waiting',
+      '  base-image             *   1',
+      '  agent-image                     ◌   ?',
+      '  bundle-image                    ◌   ?',
+      '  prepare                *  30    ◌  70',
+    ]);
+    // 22 lines: header, heading, 13 tasks, then 6 running rows and the rest counted.
+    expect(early.map(unspin).slice(15)).toEqual([
+      `  * ${'images'.padEnd(15)}  base-image    running 0.0s`,
+      ...BATCH.slice(0, 5).map((b) => `  * ${b.padEnd(15)}  prepare       running 0.0s`),
+      '  … and 25 more running',
+    ]);
+
+    send(2000, ...BATCH.slice(0, 10).map((item): EngineEvent => ({ type: 'node-end', item, task: 'prepare', status: 'done', attempts: 1, durationMs: 2000 })));
+    const later = await screenUntil(out, (s) => /ETA \d/.test(s[0] ?? ''));
+    // Work left (eta.ts): 90 prepares x 2 s less 20 x 2 s already run, base-image's 2 s already run, and 11 tasks not
+    // seen yet x 100 bottles x 2 s (the mean of all); 2340 s of work with 31 nodes at once: 75.5 s, rounded up.
+    expect(later[0]).toBe('0/100 bottles ready · 0 failed · elapsed 2s · ETA 1m16s');
+    send(2100, { type: 'run-end', status: 'cancelled', counts: emptyCounts(), durationMs: 2100 });
+    await reporter.finish(emptyResult, recap);
+  });
+
+  it('switches to the batch frame, for good, once the bottles and their running rows would not fit', async () => {
+    const bottles = ['b0', 'b1', 'b2', 'b3'];
+    const { out, reporter, send } = manual({ maxLines: 9 });
+    send(0, { type: 'run-start', items: bottles, tasks: ['prepare', 'start', 'ready'] });
+    send(10, ...bottles.map((item): EngineEvent => ({ type: 'node-start', item, task: 'prepare', attempt: 1 })));
+    // 4 bottle lines and 4 rows fit in 9: the usual display.
+    const usual = await screenUntil(out, (s) => s.length === 8);
+    expect(unspin(usual[0]!)).toBe('* b0  1 running  0.0s');
+    send(20, ...bottles.map((item): EngineEvent => ({ type: 'node-end', item, task: 'prepare', status: 'done', attempts: 1, durationMs: 10 })));
+    send(20, ...bottles.flatMap((item): EngineEvent[] => [{ type: 'node-start', item, task: 'start', attempt: 1 }, { type: 'node-start', item, task: 'ready', attempt: 1 }]));
+    // 4 bottles and 8 running rows would not fit: the batch frame, 9 lines at most.
+    const batch = await screenUntil(out, (s) => s[0]?.startsWith('0/4 bottles ready') ?? false);
+    expect(batch.length).toBeLessThanOrEqual(9);
+    send(30, ...bottles.flatMap((item): EngineEvent[] => ['start', 'ready'].map((task) => ({ type: 'node-end', item, task, status: 'done', attempts: 1, durationMs: 10 }))));
+    send(30, { type: 'run-end', status: 'ok', counts: emptyCounts(), durationMs: 30 });
+    await reporter.finish(emptyResult, recap);
+    // It does not switch back when it would fit again: the last frame is the batch's too.
+    expect(screenOf(out())[0]).toBe('4/4 bottles ready · 0 failed');
+    // Every frame drawn fitted.
+    for (const frame of out().split(/(?=\x1b\[\d+A)/)) expect(frame.split('\x1b[K\n').length - 1).toBeLessThanOrEqual(9);
   });
 });
