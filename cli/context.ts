@@ -1,3 +1,5 @@
+import { DEFAULT_CONCURRENCY, defaultLimits, LIMIT_NAMES } from '../lib/limits/names.js';
+
 /** What bin/ hands a command: the process's surroundings, injected so tests can run commands in-process. */
 export interface CliContext {
   env: NodeJS.ProcessEnv;
@@ -25,6 +27,18 @@ export const MANIFEST_OPTIONS = {
   ...COMMON_OPTIONS,
   'allow-outside': { type: 'string', multiple: true },
 } as const;
+
+/** Options of the commands that run a graph: the global cap and the named limits (lib/limits/names.ts). */
+export const RUN_OPTIONS = {
+  concurrency: { type: 'string', short: 'j' },
+  limit: { type: 'string', multiple: true },
+} as const;
+
+/** The help lines of RUN_OPTIONS. */
+export const RUN_HELP = `  -j, --concurrency N      nodes running at once, the cap over all limits (default ${DEFAULT_CONCURRENCY})
+      --limit NAME=N       at most N of one kind of work at once (repeatable): ${LIMIT_NAMES.join(', ')};
+                           defaults: the manifest's \`limits:\`, else ${Object.entries(defaultLimits()).map(([k, v]) => `${k}=${v}`).join(', ')}
+`;
 
 /** The streams a renderer writes to, from the CLI context. */
 export function reporterStreams(cli: CliContext) {

@@ -10,10 +10,24 @@ import { ensureDir } from '../lib/state/root.js';
 import { runDir } from '../lib/state/layout.js';
 import type { BottleCtx, RunEnv } from '../tasks/context.js';
 import type { Session } from './session.js';
+import { limitsOf, positiveInt } from './parse.js';
+import { DEFAULT_CONCURRENCY, type LimitName } from '../lib/limits/names.js';
 
-export interface LockedRunOptions extends Pick<RunOptions<RunEnv>, 'concurrency' | 'signal' | 'failFast' | 'force' | 'target' | 'onEvent' | 'resources'> {
+export interface LockedRunOptions extends Pick<RunOptions<RunEnv>, 'signal' | 'failFast' | 'force' | 'target' | 'onEvent'> {
   /** Keep records (up); down runs without. */
   record: boolean;
+  /** `-j` and `--limit` (runLimits); the session's limits (the manifest's, or the defaults) where not given. */
+  limits: RunLimits;
+}
+
+export interface RunLimits {
+  concurrency: number;
+  resources: Partial<Record<LimitName, number>>;
+}
+
+/** `-j` and `--limit` of RUN_OPTIONS, checked: a command reads them before it does anything else. */
+export function runLimits(values: { concurrency?: string | undefined; limit?: string[] | undefined }): RunLimits {
+  return { concurrency: positiveInt('--concurrency', values.concurrency) ?? DEFAULT_CONCURRENCY, resources: limitsOf(values.limit) };
 }
 
 export async function runLocked(session: Session, graph: Graph<RunEnv>, options: LockedRunOptions): Promise<RunResult> {
@@ -25,9 +39,11 @@ export async function runLocked(session: Session, graph: Graph<RunEnv>, options:
   const recorder = options.record ? createRecordStore(session.stateRoot) : noRecorder;
   try {
     const items = itemsOf(session);
-    const { record: _record, ...rest } = options;
+    const { record: _record, limits, ...rest } = options;
     return await runGraph(graph, {
       ...rest,
+      concurrency: limits.concurrency,
+      resources: { ...session.limits, ...limits.resources },
       items,
       shared: session.runEnv,
       recorder,

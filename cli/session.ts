@@ -16,6 +16,7 @@ import { cacheDir } from '../lib/images/paths.js';
 import { builtImages } from '../lib/images/images.js';
 import type { RunEnv } from '../tasks/context.js';
 import { UsageError } from './usage-error.js';
+import { defaultLimits, type LimitName } from '../lib/limits/names.js';
 
 export interface SessionOptions {
   file?: string;
@@ -34,6 +35,8 @@ export interface SessionOptions {
 
 export interface Session {
   manifestPath: string;
+  /** Named limits: the manifest's `limits:` with defaults (the defaults alone where no manifest is read). */
+  limits: Record<LimitName, number>;
   stateRoot: string;
   planned: PlannedBottle[];
   runEnv: RunEnv;
@@ -82,7 +85,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     backendFor,
   });
   const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendFor };
-  return { manifestPath: loaded.path, stateRoot, planned, runEnv };
+  return { manifestPath: loaded.path, limits: loaded.manifest.limits, stateRoot, planned, runEnv };
 }
 
 /** A copy (`<agent>-<i>`) named as an agent of the manifest would be taken for that agent by every command that names it. */
@@ -124,5 +127,5 @@ export async function openKnownSession(options: Omit<SessionOptions, 'withSubnet
   const known = knownBottles(stateRoot, manifestPath);
   const wanted = (b: KnownBottle) => options.agents.length === 0 || options.agents.some((a) => a === b.plan.agent || a === b.plan.definition);
   const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendsForRun() };
-  return { manifestPath, stateRoot, planned: known.filter(wanted).map((b) => ({ plan: b.plan, prompt: '', guestEnv: {} })), runEnv };
+  return { manifestPath, limits: defaultLimits(), stateRoot, planned: known.filter(wanted).map((b) => ({ plan: b.plan, prompt: '', guestEnv: {} })), runEnv };
 }

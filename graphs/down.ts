@@ -5,11 +5,13 @@
 import { rm } from 'node:fs/promises';
 import { defineGraph, type Graph } from '../lib/engine/index.js';
 import { recordFile } from '../lib/state/layout.js';
+import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { backendOf, bottleTask, op, type RunEnv } from '../tasks/context.js';
 
 const removeMachine = bottleTask({
   id: 'remove-machine',
   title: 'Remove machine',
+  resources: [BACKEND_CALLS],
   retry: { attempts: 3 },
   run: (ctx, io) => backendOf(ctx).removeMachine(ctx.plan.machine, op(io)),
 });
@@ -18,6 +20,7 @@ const removeBundle = bottleTask({
   id: 'remove-bundle',
   title: 'Remove bundle',
   needs: [removeMachine],
+  resources: [BACKEND_CALLS],
   retry: { attempts: 3 },
   run: (ctx, io) => backendOf(ctx).removeMachine(ctx.plan.bundle, op(io)),
 });
@@ -26,6 +29,7 @@ const removeNetwork = bottleTask({
   id: 'remove-network',
   title: 'Remove network',
   needs: [removeBundle],
+  resources: [BACKEND_CALLS],
   retry: { attempts: 3 },
   run: (ctx, io) => backendOf(ctx).removeNetwork(ctx.plan.network, op(io)),
 });

@@ -13,7 +13,6 @@
  */
 import { defineGraph, type Graph } from '../lib/engine/index.js';
 import type { RunEnv } from '../tasks/context.js';
-import { IMAGE_BUILD } from '../lib/images/images.js';
 import { agentImage } from '../tasks/agent-image.js';
 import { baseImage } from '../tasks/base-image.js';
 import { bundleImage } from '../tasks/bundle-image.js';
@@ -27,9 +26,6 @@ import { ready } from '../tasks/ready.js';
 import { skills } from '../tasks/skills.js';
 import { startVm } from '../tasks/start-vm.js';
 import { supervise } from '../tasks/supervise.js';
-
-/** The named limits the up graph's tasks hold, and how many of each may run at once. */
-export const UP_LIMITS: Readonly<Record<string, number>> = { [IMAGE_BUILD]: 1 };
 
 export const UP_TASKS = [baseImage, agentImage, bundleImage, prepare, network, daemons, startVm, prompt, skills, ca, git, supervise, ready];
 

@@ -1,5 +1,5 @@
 /** The agent image (images/agent): git, curl, CA store, Node and the real Claude Code. */
-import { IMAGE_BUILD } from '../lib/images/images.js';
+import { IMAGE_BUILD } from '../lib/limits/names.js';
 import { imageInputs } from '../lib/images/ours.js';
 import { baseImage } from './base-image.js';
 import { op, runTask } from './context.js';

@@ -1,5 +1,5 @@
 /** The base image our images build FROM (debootstrap + docker import where no registry is reachable). */
-import { IMAGE_BUILD } from '../lib/images/images.js';
+import { IMAGE_BUILD } from '../lib/limits/names.js';
 import { baseImageName } from '../lib/images/base-image.js';
 import { op, runTask } from './context.js';
 

@@ -1,5 +1,5 @@
 /** The bundle image (images/bundle): Node and our compiled daemons. */
-import { IMAGE_BUILD } from '../lib/images/images.js';
+import { IMAGE_BUILD } from '../lib/limits/names.js';
 import { imageInputs } from '../lib/images/ours.js';
 import { baseImage } from './base-image.js';
 import type { ImageOutput } from './agent-image.js';

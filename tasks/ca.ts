@@ -7,6 +7,7 @@
  * out of the bundle before it is added. The ready task proves the trust with
  * one request through the proxy.
  */
+import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { SYSTEM_CA_BUNDLE } from '../lib/plan/types.js';
@@ -28,6 +29,7 @@ export const ca = bottleTask({
   id: 'ca',
   title: 'CA',
   needs: [prepare, startVm],
+  resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 500 },
   timeoutMs: 60_000,
   fingerprint: (ctx) => ({ path: ctx.plan.guestCaPath, bundle: SYSTEM_CA_BUNDLE }),

@@ -7,6 +7,7 @@
  * The bundle is hardened: not root, a read-only root filesystem, its log
  * directory the only writable host path, memory and process limits.
  */
+import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { bottleFiles } from '../lib/state/layout.js';
 import { bundleImage } from './bundle-image.js';
 import { network } from './network.js';
@@ -40,6 +41,7 @@ export const daemons = bottleTask({
   id: 'daemons',
   title: 'Daemons',
   needs: [network, bundleImage, prepare],
+  resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 1000 },
   timeoutMs: 120_000,
   fingerprint: (ctx) => ({ bundle: ctx.plan.bundle, ip: ctx.plan.bundleIp, egress: ctx.plan.egress }),

@@ -5,6 +5,7 @@
  * so the agent's work in it is never touched again). The agent never holds
  * the host's credentials: only the gate talks to the host repository.
  */
+import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { identityEntries } from '../lib/plan/git-files.js';
 import { startVm } from './start-vm.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
@@ -25,6 +26,7 @@ export const git = bottleTask({
   id: 'git',
   title: 'Git',
   needs: [startVm],
+  resources: [BACKEND_CALLS],
   retry: { attempts: 2 },
   timeoutMs: 60_000,
   fingerprint: (ctx) => wanted(ctx),

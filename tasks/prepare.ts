@@ -2,6 +2,7 @@
  * prepare: the bottle's state dir (0700), its skills found on the host (a
  * missing one fails here, before any machine starts), its CA, and plan.json.
  */
+import { HOST_CPU } from '../lib/limits/names.js';
 import { bottleFiles } from '../lib/state/layout.js';
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '../lib/state/atomic-write.js';
@@ -21,6 +22,7 @@ export interface PrepareOutput {
 export const prepare = bottleTask({
   id: 'prepare',
   title: 'Prepare',
+  resources: [HOST_CPU],
   fingerprint: (ctx) => ctx.plan,
   run: async (ctx, io): Promise<PrepareOutput> => {
     const { plan } = ctx;

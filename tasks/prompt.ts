@@ -6,6 +6,7 @@
  * non-empty, and `bottle claude` passes `--append-system-prompt-file`
  * exactly then.
  */
+import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { basename, dirname } from 'node:path';
 import { writeFileAtomic } from '../lib/state/atomic-write.js';
 import { hash } from '../lib/engine/index.js';
@@ -21,6 +22,7 @@ export const prompt = bottleTask({
   id: 'prompt',
   title: 'Prompt',
   needs: [startVm],
+  resources: [BACKEND_CALLS],
   retry: { attempts: 2 },
   timeoutMs: 60_000,
   fingerprint: (ctx) => ({ prompt: hash(ctx.prompt), file: ctx.plan.promptFile, guest: ctx.plan.guestPromptPath }),

@@ -2,6 +2,7 @@
  * ready: a final probe — both machines run and the agent reaches the proxy —
  * and the summary `bottle status` shows.
  */
+import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { TaskError } from '../lib/engine/index.js';
 import { CA_PROBE_HOST, TLS_PROBE_PORT } from '../lib/plan/types.js';
 import { ca } from './ca.js';
@@ -26,6 +27,7 @@ export const ready = bottleTask({
   id: 'ready',
   title: 'Ready',
   needs: [prompt, skills, ca, git, supervise],
+  resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 500 },
   timeoutMs: 60_000,
   run: async (ctx, io): Promise<ReadyOutput> => {

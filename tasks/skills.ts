@@ -4,6 +4,7 @@
  * from the guest too): one archive of files, no program run in the guest. No
  * skills: nothing reaches the guest.
  */
+import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { basename, dirname } from 'node:path';
 import { hashTree } from '../lib/fs/hash-tree.js';
 import { treeEntries, type GuestEntry } from '../lib/backends/guest-files.js';
@@ -21,6 +22,7 @@ export const skills = bottleTask({
   id: 'skills',
   title: 'Skills',
   needs: [prepare, startVm],
+  resources: [BACKEND_CALLS],
   retry: { attempts: 2 },
   timeoutMs: 120_000,
   // Skill contents are inputs: editing a skill re-runs this task (and only what needs it).

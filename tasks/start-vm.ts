@@ -10,6 +10,7 @@
  * smolvm the first machine on the network gets the address the plan gives
  * the bundle (lib/backends/smolvm/fabric.ts).
  */
+import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { daemons } from './daemons.js';
 import { network } from './network.js';
 import { prepare } from './prepare.js';
@@ -45,6 +46,7 @@ export const startVm = bottleTask({
   id: 'start-vm',
   title: 'Start machine',
   needs: [prepare, network, agentImage, daemons],
+  resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 1000 },
   timeoutMs: 120_000,
   // Env values are hashed into the fingerprint, never stored.

@@ -5,6 +5,7 @@
  * `mcpServers.supervise` set, and the file put back; nothing else in it
  * changes. No `claude` runs: the e2e proves the real binary reads it.
  */
+import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { SUPERVISE_PORT } from '../lib/plan/types.js';
 import { startVm } from './start-vm.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
@@ -41,6 +42,7 @@ export const supervise = bottleTask({
   id: 'supervise',
   title: 'Supervise',
   needs: [startVm],
+  resources: [BACKEND_CALLS],
   retry: { attempts: 2 },
   timeoutMs: 60_000,
   fingerprint: (ctx) => ({ url: url(ctx) }),

@@ -1,11 +1,11 @@
 /** `bottle down [agents..] [--purge]`: remove the bottles' machines and networks. */
 import { logFile } from '../../lib/state/layout.js';
 import { downGraph } from '../../graphs/down.js';
-import { COMMON_OPTIONS, reporterStreams, type CliContext } from '../context.js';
+import { COMMON_OPTIONS, RUN_HELP, RUN_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { parse } from '../parse.js';
 import { exitCodeOf } from '../exit-code.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
-import { runLocked } from '../run-locked.js';
+import { runLimits, runLocked } from '../run-locked.js';
 import { openKnownSession } from '../session.js';
 
 export const DOWN_HELP = `Usage: bottle down [agents..] [options]
@@ -18,11 +18,12 @@ Options:
       --state-dir DIR      state root
       --purge              also delete the bottles' state (prompt, CA, records, logs)
       --progress MODE      auto, plain or json
-`;
+${RUN_HELP}`;
 
 export async function down(args: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parse('down', args, {
     ...COMMON_OPTIONS,
+    ...RUN_OPTIONS,
     // --all: every agent, which is already what no names means.
     all: { type: 'boolean' },
     purge: { type: 'boolean' },
@@ -33,6 +34,7 @@ export async function down(args: string[], cli: CliContext): Promise<number> {
     return 0;
   }
   const mode = parseProgress(values.progress);
+  const limits = runLimits(values);
   const session = await openKnownSession({
     file: values.file,
     stateDir: values['state-dir'],
@@ -47,6 +49,7 @@ export async function down(args: string[], cli: CliContext): Promise<number> {
   const reporter = await reporterFor(resolveMode(mode, cli.isTTY), reporterStreams(cli), false);
   const result = await runLocked(session, downGraph({ purge: values.purge ?? false }), {
     record: false,
+    limits,
     signal: cli.signal,
     onEvent: reporter.sink,
   });

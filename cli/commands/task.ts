@@ -4,12 +4,12 @@
  */
 import { logFile } from '../../lib/state/layout.js';
 import { RUN_ITEM } from '../../lib/engine/index.js';
-import { UP_LIMITS, upGraph } from '../../graphs/up.js';
-import { MANIFEST_OPTIONS, reporterStreams, type CliContext } from '../context.js';
+import { upGraph } from '../../graphs/up.js';
+import { MANIFEST_OPTIONS, RUN_HELP, RUN_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { exitCodeOf } from '../exit-code.js';
 import { parse } from '../parse.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
-import { runLocked } from '../run-locked.js';
+import { runLimits, runLocked } from '../run-locked.js';
 import { openSession } from '../session.js';
 import { UsageError } from '../usage-error.js';
 
@@ -20,12 +20,13 @@ the records of earlier runs; its log is shown as it runs.
   --with-deps           run (or confirm up to date) the tasks it needs first
   --force               run it even when it is up to date
   --allow-outside DIR   let promptFile, skillsDir and skills resolve into DIR too (repeatable)
-Tasks: see \`bottle graph\`.
+${RUN_HELP}Tasks: see \`bottle graph\`.
 `;
 
 export async function task(args: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parse('task', args, {
     ...MANIFEST_OPTIONS,
+    ...RUN_OPTIONS,
     'with-deps': { type: 'boolean' },
     force: { type: 'boolean' },
     progress: { type: 'string' },
@@ -34,6 +35,7 @@ export async function task(args: string[], cli: CliContext): Promise<number> {
     cli.stdout(TASK_HELP);
     return 0;
   }
+  const limits = runLimits(values);
   const [taskId, agent] = positionals;
   if (!taskId || !agent) throw new UsageError('give a task and an agent, e.g. `bottle task skills demo`; tasks: see `bottle graph`');
   const graph = upGraph();
@@ -53,8 +55,8 @@ export async function task(args: string[], cli: CliContext): Promise<number> {
   // The log is the point of this command: always shown.
   const reporter = await reporterFor(mode === 'tty' ? 'plain' : mode, reporterStreams(cli), true);
   const result = await runLocked(session, graph, {
-    resources: UP_LIMITS,
     record: true,
+    limits,
     target: { item, task: taskId, withDeps: values['with-deps'] ?? false },
     force: values.force ? [taskId] : false,
     signal: cli.signal,

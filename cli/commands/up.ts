@@ -1,11 +1,11 @@
 /** `bottle up [agents..]`: provision bottles with the up graph. */
 import { logFile } from '../../lib/state/layout.js';
-import { UP_LIMITS, upGraph } from '../../graphs/up.js';
-import { MANIFEST_OPTIONS, reporterStreams, type CliContext } from '../context.js';
+import { upGraph } from '../../graphs/up.js';
+import { MANIFEST_OPTIONS, RUN_HELP, RUN_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { parse, positiveInt } from '../parse.js';
 import { exitCodeOf } from '../exit-code.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
-import { runLocked } from '../run-locked.js';
+import { runLimits, runLocked } from '../run-locked.js';
 import { dryRun } from '../dry-run.js';
 import { openSession } from '../session.js';
 import { preflight } from '../../lib/plan/preflight.js';
@@ -20,21 +20,20 @@ Options:
       --state-dir DIR      state root (default: $BOTTLE_STATE_DIR, $XDG_STATE_HOME/bottle)
       --allow-outside DIR  let promptFile, skillsDir and skills resolve into DIR too (repeatable)
   -n, --count N            N bottles of each agent, named <agent>-1 .. <agent>-N
-  -j, --concurrency N      tasks running at once (default 4)
       --force              run every task, even those up to date
       --fail-fast          stop everything at the first failure
       --dry-run            say what would run and what is up to date; change nothing
       --progress MODE      auto (tty on a terminal, else plain), tty, plain or json
   -v, --verbose            show what tasks print
-`;
+${RUN_HELP}`;
 
 export async function up(args: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parse('up', args, {
     ...MANIFEST_OPTIONS,
+    ...RUN_OPTIONS,
     // --all: every agent, which is already what no names means.
     all: { type: 'boolean' },
     count: { type: 'string', short: 'n' },
-    concurrency: { type: 'string', short: 'j' },
     force: { type: 'boolean' },
     'fail-fast': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
@@ -46,7 +45,7 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
     return 0;
   }
   const mode = parseProgress(values.progress);
-  const concurrency = positiveInt('--concurrency', values.concurrency) ?? 4;
+  const limits = runLimits(values);
   const session = await openSession({
     file: values.file,
     stateDir: values['state-dir'],
@@ -62,9 +61,8 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
   if (values['dry-run']) return dryRun(session, cli, mode === 'json', values.force ?? false);
   const reporter = await reporterFor(resolveMode(mode, cli.isTTY), reporterStreams(cli), values.verbose ?? false);
   const result = await runLocked(session, upGraph(), {
-    resources: UP_LIMITS,
     record: true,
-    concurrency,
+    limits,
     signal: cli.signal,
     failFast: values['fail-fast'] ?? false,
     force: values.force ?? false,

@@ -10,9 +10,6 @@ import { buildImage, imageTag } from './build-image.js';
 import { ensureClaudeCode } from './claude-code.js';
 import { imageBuild, type OurImage } from './ours.js';
 
-/** The named limit image builds hold: one at a time by default (a build takes every core). */
-export const IMAGE_BUILD = 'docker-build';
-
 export interface Images {
   /** The base our images build FROM. */
   base(options: OpOptions): Promise<string>;

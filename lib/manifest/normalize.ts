@@ -4,6 +4,7 @@
  * tidied. It is pure: prompt files are read beforehand (prompt-files.ts) and
  * passed in.
  */
+import { defaultLimits } from '../limits/names.js';
 import { resolve } from 'node:path';
 import {
   DEFAULT_AUDIT_KEEP,
@@ -89,6 +90,7 @@ export function normalizeManifest(
   return {
     version: MANIFEST_VERSION,
     skillsDir: resolve(source.dir, valid.skillsDir ?? DEFAULT_SKILLS_DIR),
+    limits: { ...defaultLimits(), ...valid.limits },
     bottles: mapEntries(valid.bottles, (bottle, name) => normalizeBottle(bottle, name, source.dir)),
     agents: mapEntries(valid.agents, (agent, name) => normalizeAgent(agent, name, prompts.get(name))),
   };

@@ -8,6 +8,7 @@ import { agentSchema } from './agent-schema.js';
 import { bottleSchema } from './bottle-schema.js';
 import { DEFAULT_SKILLS_DIR, MANIFEST_VERSION } from './defaults.js';
 import { nameSchema } from './names.js';
+import { limitsSchema } from './limits.js';
 
 export interface ManifestSchemaOptions {
   /**
@@ -36,6 +37,7 @@ export function manifestSchema(options: ManifestSchemaOptions = {}) {
         .min(1)
         .optional()
         .meta({ description: "Where skills are looked up first, relative to the manifest's directory.", default: DEFAULT_SKILLS_DIR }),
+      limits: limitsSchema.optional(),
       bottles: atLeastOne(z.record(nameSchema('bottle'), bottleSchema), 'bottle', '"bottles: { dev: {} }"').meta({
         description: 'The machines agents run in, by name.',
       }),

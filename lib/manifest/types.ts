@@ -4,6 +4,7 @@
  * re-checks or re-defaults a field. What a user may write is `ManifestInput`
  * (schema.ts).
  */
+import type { LimitName } from '../limits/names.js';
 import type { BackendKind } from '../backends/kinds.js';
 import type { EgressRule } from './egress.js';
 
@@ -70,6 +71,8 @@ export interface Manifest {
   version: 1;
   /** Absolute; `skills/` beside the manifest by default. */
   skillsDir: string;
+  /** Every named limit, the manifest's or its default (lib/limits/names.ts). */
+  limits: Record<LimitName, number>;
   bottles: Record<string, Bottle>;
   agents: Record<string, Agent>;
 }

@@ -25,6 +25,17 @@ describe('bottle CLI errors', () => {
     expect(c.err).toBe('bottle: unknown command "upp"; commands: up, down, status, task, graph, exec, claude, validate, schema\n');
   });
 
+  it('refuses a --limit it does not know, or out of range, before anything runs', async () => {
+    await writeFile(join(dir, 'bottle.yaml'), 'bottles:\n  dev: {}\nagents:\n  demo: { bottle: dev }\n');
+    expect(await cli('up', '--limit', 'docker=2')).toBe(2);
+    expect(c.err).toBe('bottle: --limit takes NAME=N with NAME one of docker-build, backend, cpu, got "docker=2"\n');
+    expect(await cli('up', '--limit', 'backend=0')).toBe(2);
+    expect(c.err).toContain('--limit backend must be a whole number >= 1, got "0"');
+    expect(await cli('down', '-j', 'many')).toBe(2);
+    expect(c.err).toContain('--concurrency must be a whole number >= 1, got "many"');
+    expect(existsSync(join(dir, 'state'))).toBe(false);
+  });
+
   it('says where it looked when there is no manifest', async () => {
     expect(await cli('validate')).toBe(2);
     expect(c.err).toContain(`no manifest in ${dir}: looked for bottle.yaml, bottle.yml, bottle.json; pass -f FILE`);

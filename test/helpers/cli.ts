@@ -23,6 +23,19 @@ export async function bottle(args: string[], env: Record<string, string>, cwd = 
   return { exitCode: r.exitCode ?? -1, stdout, stderr: String(r.stderr), events };
 }
 
+/** The most nodes of `tasks` running at once, from node-start and node-end events (in the order bottle wrote them). */
+export function peakRunning(events: Record<string, any>[], tasks: ReadonlySet<string>): number {
+  const running = new Set<string>();
+  let peak = 0;
+  for (const e of events) {
+    if (!tasks.has(e.task)) continue;
+    if (e.type === 'node-start') running.add(`${e.bottle}/${e.task}`);
+    else if (e.type === 'node-end') running.delete(`${e.bottle}/${e.task}`);
+    peak = Math.max(peak, running.size);
+  }
+  return peak;
+}
+
 /** `<bottle>/<task>` → status, from node-end events. */
 export function endStatuses(events: Record<string, any>[]): Map<string, string> {
   return new Map(events.filter((e) => e.type === 'node-end').map((e) => [`${e.bottle}/${e.task}`, e.status]));

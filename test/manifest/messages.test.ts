@@ -22,10 +22,22 @@ async function issuesOf(data: unknown) {
 /** [what, data, path, message]: each data holds exactly one mistake. */
 const CASES: [string, unknown, string, string][] = [
   [
+    'an unknown limit',
+    { limits: { docker: 2 }, bottles: { dev: {} }, agents: { demo: { bottle: 'dev' } } },
+    'limits.docker',
+    'unknown limit "docker"; limits: docker-build, backend, cpu',
+  ],
+  [
+    'a limit of 0',
+    { limits: { backend: 0 }, bottles: { dev: {} }, agents: { demo: { bottle: 'dev' } } },
+    'limits.backend',
+    'expected a number of at least 1, got 0',
+  ],
+  [
     'an unknown top-level key',
     { bottles: { dev: {} }, agents: { demo: { bottle: 'dev' } }, bottle: {} },
     '(top level)',
-    'unknown key "bottle"; allowed keys: $schema, version, skillsDir, bottles, agents',
+    'unknown key "bottle"; allowed keys: $schema, version, skillsDir, limits, bottles, agents',
   ],
   [
     'an unknown bottle key',

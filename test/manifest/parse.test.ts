@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { defaultLimits } from '../../lib/limits/names.js';
 import { describe, expect, it } from 'vitest';
 import { parseManifest, type Bottle, type Manifest } from '../../lib/manifest/index.js';
 import { SEED, tempDir, writeFiles } from './helpers.js';
@@ -22,6 +23,7 @@ describe('parseManifest: normalised output', () => {
     expect(manifest).toStrictEqual<Manifest>({
       version: 1,
       skillsDir: '/project/skills',
+      limits: defaultLimits(),
       bottles: {
         dev: { name: 'dev', ...DEFAULT_BOTTLE },
       },
@@ -50,6 +52,7 @@ describe('parseManifest: normalised output', () => {
       $schema: './bottle.schema.json',
       version: 1,
       skillsDir: './my-skills',
+      limits: { backend: 8 },
       bottles: {
         dev: {
           backend: 'docker',
@@ -96,6 +99,7 @@ describe('parseManifest: normalised output', () => {
     expect(manifest).toStrictEqual<Manifest>({
       version: 1,
       skillsDir: `${dir}/my-skills`,
+      limits: { ...defaultLimits(), backend: 8 },
       bottles: {
         dev: {
           name: 'dev',
