@@ -12,6 +12,7 @@ import { bottleFiles } from '../lib/state/layout.js';
 import { bundleImage } from './bundle-image.js';
 import { network } from './network.js';
 import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TaskError, type TaskIO, hash, stableStringify } from '../lib/engine/index.js';
 import { issueServerCert } from '../lib/ca/openssl.js';
@@ -82,6 +83,8 @@ export const daemons = bottleTask({
       mounts,
     };
     const networkId = io.needs.network.id;
+    // A new bundle says it listens by writing ready.json where we see it: no probe runs in it while it boots.
+    await rm(files.ready, { force: true });
     const info = await backend.startMachine(
       {
         ...spec,
@@ -92,7 +95,8 @@ export const daemons = bottleTask({
       },
       op(io),
     );
-    await waitHealthy(ctx, io);
+    if (info.created) await waitReadyFile(ctx, io, files.ready);
+    else await waitHealthy(ctx, io);
     return { bundle: plan.bundle, id: info.id, proxyUrl: plan.proxyUrl, auditLog: files.auditLog };
   },
   isDone: async (ctx, out, signal) => (await backendOf(ctx).status([out.bundle], { signal })).get(out.bundle) === 'running',
@@ -107,10 +111,29 @@ function egressConfig(ctx: BottleCtx) {
     hosts: { [CA_PROBE_HOST]: LOOPBACK },
     deny: egress.deny,
     auditLog: `${GUEST_LOG_DIR}/egress.jsonl`,
+    readyFile: `${GUEST_LOG_DIR}/ready.json`,
     audit: egress.audit,
     limits: { maxConnections: egress.maxConnections, idleTimeoutMs: egress.idleTimeoutMs },
     tls: { host: LOOPBACK, port: TLS_PROBE_PORT, cert: `${GUEST_CONFIG_DIR}/tls/server.crt`, key: `${GUEST_CONFIG_DIR}/tls/server.key` },
   };
+}
+
+/** Waits for a new bundle's ready file (a host file: no Docker call); asks whether the bundle still runs now and then. */
+async function waitReadyFile(ctx: BottleCtx, io: TaskIO, path: string) {
+  const backend = backendOf(ctx);
+  const started = io.clock.now();
+  for (let i = 1; ; i++) {
+    if (existsSync(path)) {
+      io.log(`egress ready: ${(await readFile(path, 'utf8')).trim()}`);
+      return;
+    }
+    if (i % 40 === 0) {
+      const state = (await backend.status([ctx.plan.bundle], { signal: io.signal, fresh: true })).get(ctx.plan.bundle);
+      if (state !== 'running') throw new TaskError(`the bundle ${ctx.plan.bundle} is ${state}; ${backend.whyStopped(ctx.plan.bundle)}`, { code: 'BUNDLE_DOWN', transient: true });
+    }
+    if (io.clock.now() - started > 60_000) throw new TaskError(`the egress proxy in ${ctx.plan.bundle} did not say it was ready in 60 s; ${backend.whyStopped(ctx.plan.bundle)}`, { code: 'UNHEALTHY', transient: true });
+    await io.clock.sleep(50, io.signal);
+  }
 }
 
 /** Polls each daemon's health endpoint from inside the bundle; a bundle that stopped ends the wait at once. */

@@ -3,6 +3,7 @@
  * missing one fails here, before any machine starts), its CA, and plan.json.
  */
 import { HOST_CPU } from '../lib/limits/names.js';
+import { BOTTLE_CA_SUBJECT } from '../lib/ca/roots.js';
 import { bottleFiles } from '../lib/state/layout.js';
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '../lib/state/atomic-write.js';
@@ -31,7 +32,7 @@ export const prepare = bottleTask({
     await ensureDir(files.agentDir);
     const skills = resolveSkills(plan.skills, plan.skillDirs);
     for (const s of skills) io.log(`skill ${s.name}: ${s.dir}`);
-    const ca = await ensureCa(files.caDir, `bot-bottle CA ${plan.slug}`, { signal: io.signal, log: io.log });
+    const ca = await ensureCa(files.caDir, `${BOTTLE_CA_SUBJECT} ${plan.slug}`, { signal: io.signal, log: io.log });
     await writeFileAtomic(files.plan, `${JSON.stringify(plan, null, 2)}\n`);
     return { skills, caCert: ca.cert, caKey: ca.key, caDigest: await caDigest(ca) };
   },

@@ -12,6 +12,7 @@
  *     ca/                              the bottle's CA (lib/ca/openssl.ts names its files)
  *     bundle/                          the bundle's config, mounted read-only (egress.json, tls/)
  *     egress/egress.jsonl              the proxy's audit log, the bundle's one writable mount
+ *     egress/ready.json                written by the proxy once it listens
  *
  * Item keys are checked to be one path segment (root.ts). It creates nothing.
  */
@@ -45,6 +46,7 @@ export interface BottleFiles {
   bundleDir: string;
   egressDir: string;
   auditLog: string;
+  ready: string;
 }
 
 /** The files of the bottle whose state directory is `dir` (`<root>/<slug>`, as its plan says). */
@@ -58,5 +60,6 @@ export function bottleFiles(dir: string): BottleFiles {
     bundleDir: join(dir, 'bundle'),
     egressDir: join(dir, 'egress'),
     auditLog: join(dir, 'egress', 'egress.jsonl'),
+    ready: join(dir, 'egress', 'ready.json'),
   };
 }

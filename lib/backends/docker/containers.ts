@@ -42,7 +42,7 @@ export function startContainer(spec: MachineSpec, inventory: Inventory, putFiles
       }
       for (const files of spec.initialFiles ?? []) await putFiles(spec.name, files, options);
       await start();
-      inventory.setContainer(spec.name, { id: made.id, running: true, labels: machineLabels(spec) });
+      inventory.setContainer(spec.name, { id: made.id, running: true, labels: machineLabels(spec), image: spec.image });
       return { id: made.id };
     },
   });

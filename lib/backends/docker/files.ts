@@ -9,16 +9,19 @@ import { TaskError } from '../../engine/index.js';
 import { putArchive, readRegularFile } from '../../docker/archive.js';
 import { packGuestFiles, type Owner } from '../guest-files.js';
 import type { FilesRequest, OpOptions } from '../types.js';
+import type { Inventory } from './inventory.js';
 
-export function dockerFiles() {
+export function dockerFiles(inventory: Inventory) {
   const passwd = new Map<string, Promise<string>>();
 
+  /** A user's ids, from /etc/passwd read once per image (a machine's users are its image's). */
   async function ownerOf(machine: string, user: string, options: OpOptions): Promise<Owner> {
     if (user === 'root' || user === '0') return { uid: 0, gid: 0 };
     const numeric = /^(\d+)(?::(\d+))?$/.exec(user);
     if (numeric) return { uid: Number(numeric[1]), gid: Number(numeric[2] ?? numeric[1]) };
-    if (!passwd.has(machine)) passwd.set(machine, readRegularFile(machine, '/etc/passwd', 1024 * 1024, options.signal).then((b) => b?.toString('utf8') ?? ''));
-    const line = (await passwd.get(machine)!).split('\n').find((l) => l.split(':')[0] === user);
+    const key = (await inventory.containers(options)).get(machine)?.image ?? machine;
+    if (!passwd.has(key)) passwd.set(key, readRegularFile(machine, '/etc/passwd', 1024 * 1024, options.signal).then((b) => b?.toString('utf8') ?? ''));
+    const line = (await passwd.get(key)!).split('\n').find((l) => l.split(':')[0] === user);
     const [, , uid, gid] = line?.split(':') ?? [];
     if (uid === undefined || gid === undefined) throw new TaskError(`there is no user ${user} in ${machine} (/etc/passwd); use an image that has it, or set the bottle's user`, { code: 'NO_SUCH_USER' });
     return { uid: Number(uid), gid: Number(gid) };

@@ -19,7 +19,7 @@ import { dockerSubnets } from './subnets.js';
 
 export function createDockerBackend(): Backend {
   const inventory = createInventory();
-  const files = dockerFiles();
+  const files = dockerFiles(inventory);
   return {
     kind: 'docker',
     takesSubnets: true,

@@ -15,6 +15,8 @@ export interface KnownContainer {
   id: string;
   running: boolean;
   labels: Record<string, string>;
+  /** Its image: what its files came from. */
+  image: string;
 }
 
 export interface KnownNetwork {
@@ -51,7 +53,7 @@ async function listContainers(options: OpOptions): Promise<Map<string, KnownCont
   const found = await call('list containers', () =>
     docker().listContainers({ all: true, filters: { label: ['bot-bottle.slug'] }, ...(options.signal ? { abortSignal: options.signal } : {}) }),
   );
-  return new Map(found.map((c) => [c.Names[0]!.replace(/^\//, ''), { id: c.Id, running: c.State === 'running', labels: c.Labels ?? {} }]));
+  return new Map(found.map((c) => [c.Names[0]!.replace(/^\//, ''), { id: c.Id, running: c.State === 'running', labels: c.Labels ?? {}, image: c.ImageID }]));
 }
 
 async function listNetworks(options: OpOptions): Promise<Map<string, KnownNetwork>> {
