@@ -118,7 +118,11 @@ function egressConfig(ctx: BottleCtx) {
   };
 }
 
-/** Waits for a new bundle's ready file (a host file: no Docker call); asks whether the bundle still runs now and then. */
+/**
+ * Waits for a new bundle's ready file (a host file: no call to the backend).
+ * Now and then it asks the daemon itself (where the log directory is not
+ * shared with this host, the file never shows) and whether the bundle still runs.
+ */
 async function waitReadyFile(ctx: BottleCtx, io: TaskIO, path: string) {
   const backend = backendOf(ctx);
   const started = io.clock.now();
@@ -127,6 +131,7 @@ async function waitReadyFile(ctx: BottleCtx, io: TaskIO, path: string) {
       io.log(`egress ready: ${(await readFile(path, 'utf8')).trim()}`);
       return;
     }
+    if (i % 10 === 0 && (await probeHealth(ctx, io)).exitCode === 0) return;
     if (i % 40 === 0) {
       const state = (await backend.status([ctx.plan.bundle], { signal: io.signal, fresh: true })).get(ctx.plan.bundle);
       if (state !== 'running') throw new TaskError(`the bundle ${ctx.plan.bundle} is ${state}; ${backend.whyStopped(ctx.plan.bundle)}`, { code: 'BUNDLE_DOWN', transient: true });
@@ -136,13 +141,20 @@ async function waitReadyFile(ctx: BottleCtx, io: TaskIO, path: string) {
   }
 }
 
+/** One request to the proxy's health endpoint, from inside the bundle. */
+function probeHealth(ctx: BottleCtx, io: TaskIO) {
+  const probe = ['curl', '-fsS', '--max-time', '2', `http://127.0.0.1:${PROXY_PORT}/health`];
+  return backendOf(ctx)
+    .exec(ctx.plan.bundle, probe, { signal: io.signal })
+    .catch((error: Error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
+}
+
 /** Polls each daemon's health endpoint from inside the bundle; a bundle that stopped ends the wait at once. */
 async function waitHealthy(ctx: BottleCtx, io: TaskIO) {
   const backend = backendOf(ctx);
-  const probe = ['curl', '-fsS', '--max-time', '2', `http://127.0.0.1:${PROXY_PORT}/health`];
   let last = '';
   for (let i = 0; i < 100; i++) {
-    const result = await backend.exec(ctx.plan.bundle, probe, { signal: io.signal }).catch((error: Error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
+    const result = await probeHealth(ctx, io);
     if (result.exitCode === 0) {
       io.log(`egress healthy: ${result.stdout.trim()}`);
       return;

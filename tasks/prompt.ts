@@ -1,16 +1,16 @@
 /**
  * prompt: writes the agent's prompt to its state dir (0600) and puts it at
  * `<guest home>/.claude-bottle-prompt.txt` (0600, the agent user's; a file
- * put in place, no program run). Always put there, so the path always
- * exists; the output names the guest path only when the prompt is
- * non-empty, and `bottle claude` passes `--append-system-prompt-file`
- * exactly then.
+ * put in place, no program run; a new machine had it already). Always put
+ * there, so the path always exists; the output names the guest path only
+ * when the prompt is non-empty, and `bottle claude` passes
+ * `--append-system-prompt-file` exactly then.
  */
 import { BACKEND_CALLS } from '../lib/limits/names.js';
-import { basename, dirname } from 'node:path';
 import { writeFileAtomic } from '../lib/state/atomic-write.js';
 import { hash } from '../lib/engine/index.js';
-import { startVm } from './start-vm.js';
+import { promptFiles } from '../lib/provision/prompt.js';
+import { cameWithMachine, startVm } from './start-vm.js';
 import { backendOf, bottleTask, op } from './context.js';
 
 export interface PromptOutput {
@@ -29,9 +29,7 @@ export const prompt = bottleTask({
   run: async (ctx, io): Promise<PromptOutput> => {
     const { plan } = ctx;
     await writeFileAtomic(plan.promptFile, ctx.prompt, 0o600);
-    const machine = io.needs['start-vm'].machine;
-    const entries = [{ path: basename(plan.guestPromptPath), content: ctx.prompt, mode: 0o600 }];
-    await backendOf(ctx).putFiles(machine, { dir: dirname(plan.guestPromptPath), user: plan.user, entries }, op(io));
+    if (!cameWithMachine(io)) await backendOf(ctx).putFiles(io.needs['start-vm'].machine, promptFiles(plan, ctx.prompt), op(io));
     return { path: ctx.prompt.length > 0 ? plan.guestPromptPath : null };
   },
 });

@@ -16,13 +16,57 @@ import { network } from './network.js';
 import { prepare } from './prepare.js';
 import { hash, stableStringify } from '../lib/engine/index.js';
 import { agentImage } from './agent-image.js';
-import { workspaceEntries } from '../lib/plan/git-files.js';
+import { readFile } from 'node:fs/promises';
+import type { FilesRequest, ReadMachineFile } from '../lib/backends/types.js';
+import { caFiles, imageRootsOf } from '../lib/provision/ca.js';
+import { CLAUDE_CONFIG, claudeConfigFiles, MAX_CLAUDE_CONFIG_BYTES } from '../lib/provision/claude.js';
+import { identityFiles, workspaceFiles } from '../lib/provision/git.js';
+import { promptFiles } from '../lib/provision/prompt.js';
+import { skillFiles } from '../lib/provision/skills.js';
+import type { PrepareOutput } from './prepare.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
 
 export interface StartVmOutput {
   machine: string;
   id: string;
   image: string;
+  /** Whether this run made the machine, with every file of the bottle in it (newMachineFiles). */
+  created: boolean;
+}
+
+/**
+ * True when start-vm made the machine in this run, so the files a task puts
+ * in place came with it already: the task then writes nothing. A task run
+ * alone (`bottle task`, its machine up to date) always writes.
+ */
+export function cameWithMachine(io: { ran: ReadonlySet<string>; needs: { readonly 'start-vm': StartVmOutput } }): boolean {
+  return io.ran.has('start-vm') && io.needs['start-vm'].created;
+}
+
+/**
+ * What a new machine holds before it first starts: the workspace and every
+ * file the later tasks put in place (prompt, skills, git identity, Claude
+ * Code's config, the CA), each from the same builder (lib/provision), so a
+ * batch costs an archive or three per bottle, not one per task.
+ */
+function newMachineFiles(ctx: BottleCtx, prepared: PrepareOutput, image: string) {
+  const { plan } = ctx;
+  return async (read: ReadMachineFile): Promise<FilesRequest[]> => {
+    const [pem, claude, roots, skills] = await Promise.all([
+      readFile(prepared.caCert, 'utf8'),
+      read(`${plan.guestHome}/${CLAUDE_CONFIG}`, MAX_CLAUDE_CONFIG_BYTES),
+      imageRootsOf(image, read),
+      skillFiles(plan, prepared.skills),
+    ]);
+    return [
+      workspaceFiles(plan),
+      promptFiles(plan, ctx.prompt),
+      identityFiles(plan),
+      claudeConfigFiles(plan, claude),
+      ...(skills ? [skills] : []),
+      ...caFiles(plan, `${pem.trim()}\n`, roots),
+    ];
+  };
 }
 
 function machineConfig(ctx: BottleCtx, image: string) {
@@ -56,20 +100,19 @@ export const startVm = bottleTask({
     const image = plan.image ?? io.needs['agent-image'].image;
     const config = machineConfig(ctx, image);
     const networkId = io.needs.network.id;
-    const workspace = plan.guestWorkspace.slice(plan.guestHome.length + 1);
     const { origin: _origin, ...machine } = config;
     const info = await backendOf(ctx).startMachine(
       {
         ...machine,
         name: plan.machine,
-        initialFiles: [{ dir: plan.guestHome, user: plan.user, entries: workspaceEntries(workspace, plan.gitOrigin) }],
+        initialFiles: newMachineFiles(ctx, io.needs.prepare, image),
         labels: { ...plan.labels, 'bot-bottle.role': 'agent' },
         configHash: hash(stableStringify({ ...config, networkId })),
       },
       op(io),
     );
     io.log(info.created ? `created ${info.name} (${info.id.slice(0, 12)})` : `reusing ${info.name} (${info.id.slice(0, 12)})`);
-    return { machine: info.name, id: info.id, image };
+    return { machine: info.name, id: info.id, image, created: info.created };
   },
   isDone: async (ctx, out, signal) => (await backendOf(ctx).status([out.machine], { signal })).get(out.machine) === 'running',
 });

@@ -7,6 +7,7 @@
  */
 import { UP_HELP } from '../../cli/commands/up.js';
 import { UP_TASKS } from '../../graphs/up.js';
+import { defaultLimits } from '../../lib/limits/names.js';
 import { bottleJson, bottlePlain, bottlesOf, nodeEnds, readiness, type BottleRun, type Readiness } from './bottle.js';
 import { lowerBound, type LowerBound } from './lower-bound.js';
 import { seconds } from './timing.js';
@@ -53,7 +54,7 @@ export async function bottleRuns(n: number, concurrency: number, s: BottleSessio
   s.log(`== bottle up -n ${n} (cold)`);
   const cold = await up(['-n', String(n)]);
   const ready = readiness(cold);
-  const bound = lowerBound(nodeEnds(cold), UP_TASKS, concurrency);
+  const bound = lowerBound(nodeEnds(cold), UP_TASKS, concurrency, defaultLimits());
   s.log(`   ${seconds(cold.ms)} s, exit ${cold.exitCode}, ${ready.ready.length}/${n} ready`);
   for (const f of ready.failed) s.log(`   not ready: ${f.bottle}: ${f.why}`);
 

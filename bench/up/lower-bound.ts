@@ -1,9 +1,10 @@
 /**
  * The least time a run with these node durations could take: the longest
- * chain of durations along the graph's needs, or all the work spread evenly
- * over the scheduler's slots, whichever is more. Pure: durations and the
- * graph come in; it does not know docker or bottles, and it ignores named
- * limits (the image builds; up to date in this bench) and process start-up.
+ * chain of durations along the graph's needs, all the work spread evenly
+ * over the scheduler's slots, or the work of the nodes that hold a named
+ * limit spread over that limit's slots, whichever is most. Pure: durations,
+ * the graph and the limits come in; it does not know docker or bottles, and
+ * it ignores process start-up.
  */
 
 export interface GraphTask {
@@ -11,6 +12,8 @@ export interface GraphTask {
   needs?: readonly string[];
   /** `run`: one node for the whole run (item `_run`); `bottle` (default): one per bottle. */
   scope?: 'bottle' | 'run';
+  /** Named limits the task holds. */
+  resources?: readonly string[];
 }
 
 export interface NodeEnd {
@@ -26,12 +29,14 @@ export interface LowerBound {
   chain: string[];
   workMs: number;
   concurrency: number;
+  /** The named limit whose work over its slots is the largest, and that figure. */
+  limit: { name: string; slots: number; workMs: number } | null;
   nodes: number;
 }
 
 export const RUN_ITEM = '_run';
 
-export function lowerBound(ends: readonly NodeEnd[], tasks: readonly GraphTask[], concurrency: number): LowerBound {
+export function lowerBound(ends: readonly NodeEnd[], tasks: readonly GraphTask[], concurrency: number, limits: Readonly<Record<string, number>> = {}): LowerBound {
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const duration = new Map<string, number>();
   for (const e of ends) duration.set(`${e.bottle}/${e.task}`, e.durationMs);
@@ -64,7 +69,14 @@ export function lowerBound(ends: readonly NodeEnd[], tasks: readonly GraphTask[]
   const chain: string[] = [];
   for (let n = end; n !== null; n = memo.get(n)?.from ?? null) if (duration.has(n)) chain.unshift(n);
   const workMs = [...duration.values()].reduce((a, b) => a + b, 0);
-  return { boundMs: Math.max(chainMs, workMs / concurrency), chainMs, chain, workMs, concurrency, nodes: duration.size };
+  let limit: LowerBound['limit'] = null;
+  for (const [name, slots] of Object.entries(limits)) {
+    let held = 0;
+    for (const [node, ms] of duration) if (byId.get(splitNode(node)[1])?.resources?.includes(name)) held += ms;
+    if (limit === null || held / slots > limit.workMs / limit.slots) limit = { name, slots, workMs: held };
+  }
+  const boundMs = Math.max(chainMs, workMs / concurrency, limit ? limit.workMs / limit.slots : 0);
+  return { boundMs, chainMs, chain, workMs, concurrency, limit, nodes: duration.size };
 }
 
 function splitNode(node: string): [string, string] {

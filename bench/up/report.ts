@@ -39,7 +39,7 @@ export function report(f: Figures): string[] {
     '',
     ...table([
       [`bottle up -n ${f.n} (cold)`, cold.ms, `${ready.ready.length}/${f.n} ready, ${ready.failed.length} failed; ${bound.nodes} nodes`],
-      ['  lower bound', bound.boundMs, `max(chain ${seconds(bound.chainMs)} s, work ${seconds(bound.workMs)} s / ${bound.concurrency})`],
+      ['  lower bound', bound.boundMs, `max(chain ${seconds(bound.chainMs)} s, work ${seconds(bound.workMs)} s / ${bound.concurrency}${bound.limit ? `, ${bound.limit.name} work ${seconds(bound.limit.workMs)} s / ${bound.limit.slots}` : ''})`],
       ['  first bottle ready', ready.firstReadyMs, ''],
       [`bottle up -n ${f.n} (no-op)`, noop.ms, `${noopNodes - noopRan.length}/${noopNodes} nodes up to date`],
       ['bottle down --purge', f.bottleDownMs, ''],

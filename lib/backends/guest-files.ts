@@ -37,6 +37,18 @@ export async function treeEntries(hostDir: string, under: string): Promise<Guest
   return entries;
 }
 
+/** Requests for the same directory and user as one, in order: one archive each. */
+export function mergeRequests<R extends { dir: string; user: string; entries: GuestEntry[] }>(requests: readonly R[]): R[] {
+  const merged = new Map<string, R>();
+  for (const r of requests) {
+    const key = `${r.user}\0${r.dir}`;
+    const into = merged.get(key);
+    if (into) into.entries.push(...r.entries);
+    else merged.set(key, { ...r, entries: [...r.entries] });
+  }
+  return [...merged.values()];
+}
+
 /** Directories of `entries` that must be emptied before unpacking. */
 export function freshDirs(entries: readonly GuestEntry[]): string[] {
   return entries.flatMap((e) => ('dir' in e && e.fresh ? [e.path] : []));
@@ -49,19 +61,44 @@ export interface PackOptions {
   dirMode?: number;
 }
 
+/** Entries under `base` (a directory that exists: '' for the archive's root), owned by `owner`. */
+export interface PackPart {
+  base: string;
+  owner: Owner;
+  entries: readonly GuestEntry[];
+}
+
 /** The archive, every entry owned by `owner`, parents first. Paths are relative, '/'-separated, without `..`. */
-export async function packGuestFiles(entries: readonly GuestEntry[], owner: Owner, options: PackOptions): Promise<Buffer> {
+export function packGuestFiles(entries: readonly GuestEntry[], owner: Owner, options: PackOptions): Promise<Buffer> {
+  return packParts([{ base: '', owner, entries }], options);
+}
+
+/**
+ * One archive of several parts, each under its own existing directory with
+ * its own owner (a new machine's files: the user's home and root's CA). The
+ * directories on the way inside a part are entries of it; its base is not.
+ */
+export async function packParts(parts: readonly PackPart[], options: PackOptions): Promise<Buffer> {
   const archive = pack();
   const chunks: Buffer[] = [];
   archive.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
   const done = new Promise<void>((resolve, reject) => archive.on('end', resolve).on('error', reject));
+  for (const part of parts) addPart(archive, part, options);
+  archive.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+function addPart(archive: ReturnType<typeof pack>, part: PackPart, options: PackOptions): void {
+  const { entries } = part;
+  const at = (path: string) => (part.base ? `${part.base}/${path}` : path);
   const named = new Set(entries.filter((e) => 'dir' in e).map((e) => e.path));
   const seen = new Set<string>();
-  const base = { uid: owner.uid, gid: owner.gid, mtime: new Date(0) };
+  const base = { uid: part.owner.uid, gid: part.owner.gid, mtime: new Date(0) };
   const dir = (path: string, mode: number) => {
     if (seen.has(path)) return;
     seen.add(path);
-    archive.entry({ ...base, name: `${path}/`, type: 'directory', mode });
+    archive.entry({ ...base, name: `${at(path)}/`, type: 'directory', mode });
   };
   const parents = (path: string) => {
     const up = dirname(path);
@@ -74,15 +111,12 @@ export async function packGuestFiles(entries: readonly GuestEntry[], owner: Owne
     if (e.path.startsWith('/') || posix.normalize(e.path).split('/').includes('..')) throw new Error(`not a relative guest path: ${e.path}`);
     parents(e.path);
     if ('dir' in e) {
-      if (e.fresh && options.placeholders) archive.entry({ ...base, name: e.path, type: 'file', mode: 0o600, size: 0 }, '');
+      if (e.fresh && options.placeholders) archive.entry({ ...base, name: at(e.path), type: 'file', mode: 0o600, size: 0 }, '');
       dir(e.path, e.mode);
     } else if ('link' in e) {
-      archive.entry({ ...base, name: e.path, type: 'symlink', linkname: e.link });
+      archive.entry({ ...base, name: at(e.path), type: 'symlink', linkname: e.link });
     } else {
-      archive.entry({ ...base, name: e.path, type: 'file', mode: e.mode }, Buffer.from(e.content));
+      archive.entry({ ...base, name: at(e.path), type: 'file', mode: e.mode }, Buffer.from(e.content));
     }
   }
-  archive.finalize();
-  await done;
-  return Buffer.concat(chunks);
 }

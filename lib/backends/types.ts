@@ -60,9 +60,15 @@ export interface MachineSpec {
   extraNetworks?: { name: string }[];
   mounts?: { host: string; guest: string; readonly: boolean }[];
   command?: string[];
-  /** Files a new machine holds before it first starts (its workspace repository). */
-  initialFiles?: FilesRequest[];
+  /**
+   * Files a new machine holds before it first starts, made once it exists:
+   * `read` reads a file of it (as its image has it, on Docker). Reused
+   * machines get none.
+   */
+  initialFiles?: (read: ReadMachineFile) => Promise<FilesRequest[]>;
 }
+
+export type ReadMachineFile = (path: string, maxBytes: number) => Promise<Buffer | undefined>;
 
 /** Files to put under one guest directory (which must exist), owned by `user` (guest-files.ts). */
 export interface FilesRequest {

@@ -30,6 +30,7 @@ export async function runAttempts<C, N>(
   task: TaskDef<C>,
   ctx: C,
   needs: Readonly<Record<string, unknown>>,
+  ran: ReadonlySet<string>,
   node: N,
   host: AttemptHost<N>,
 ): Promise<Outcome> {
@@ -48,7 +49,7 @@ export async function runAttempts<C, N>(
         () => {},
       );
     }
-    const io: TaskIO = { signal, attempt, log, needs, clock };
+    const io: TaskIO = { signal, attempt, log, needs, ran, clock };
     let aborted: { reason: unknown } | undefined;
     try {
       const output = await untilAborted(task, ctx, io, host.watchStop, attemptCtl, (reason) => (aborted = { reason }));

@@ -146,7 +146,8 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
     const needs: Record<string, unknown> = {};
     for (const n of node.needs) needs[n.task.id] = n.output;
     for (const n of node.external) needs[n.task.id] = n.output;
-    const outcome = await runAttempts(node.task, node.ctx, needs, node, this);
+    const ran = new Set(node.needs.filter((n) => n.end === 'done').map((n) => n.task.id));
+    const outcome = await runAttempts(node.task, node.ctx, needs, ran, node, this);
     await this.conclude(node, outcome, began, startedAt);
   }
 

@@ -31,6 +31,8 @@ export interface TaskIO {
   log(line: string): void;
   /** Outputs of the tasks in `needs`, from this run or recorded by an earlier one. */
   readonly needs: Readonly<Record<string, unknown>>;
+  /** Ids of the needs that ran in this run (their output is fresh), not up to date or read from records. */
+  readonly ran: ReadonlySet<string>;
   /** The engine's clock, for tasks that poll. */
   readonly clock: Clock;
 }

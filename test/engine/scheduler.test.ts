@@ -22,6 +22,19 @@ function setup(specs: SleepTaskSpec[]) {
 }
 
 describe('scheduling', () => {
+  it('tells a task which of its needs ran in this run, and not those up to date', async () => {
+    const seen: string[][] = [];
+    const graph = defineGraph<Ctx>([
+      { id: 'machine', title: 'machine', fingerprint: () => 'm', isDone: () => true, run: () => ({ id: 1 }) },
+      { id: 'files', title: 'files', needs: ['machine'], fingerprint: () => 'f', run: (_ctx, io) => void seen.push([...io.ran]) },
+    ]);
+    const recorder = memoryRecorder();
+    const options = { items: items('b1'), shared: { item: '_run' }, recorder };
+    await runGraph(graph, options);
+    await runGraph(graph, { ...options, force: ['files'] });
+    expect(seen).toEqual([['machine'], []]);
+  });
+
   it('starts a node as soon as its own needs are done, without waiting for its level', async () => {
     const { probe, run } = setup([
       { id: 'fast', ms: 10 },

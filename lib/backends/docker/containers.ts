@@ -9,14 +9,15 @@
 import type Docker from 'dockerode';
 import { TaskError } from '../../engine/index.js';
 import { call, docker, isNotFound } from '../../docker/client.js';
-import type { FilesRequest, MachineInfo, MachineSpec, MachineState, OpOptions } from '../types.js';
+import type { FilesRequest, MachineInfo, MachineSpec, MachineState, OpOptions, ReadMachineFile } from '../types.js';
+import { readRegularFile } from '../../docker/archive.js';
 import { machineLabels, reuseOrRecreate } from '../reuse.js';
 import type { Inventory } from './inventory.js';
 
-/** Puts files into a container (running or not): files.ts. */
-export type PutFiles = (machine: string, files: FilesRequest, options: OpOptions) => Promise<void>;
+/** Puts several file sets into a container (running or not) in one archive: files.ts. */
+export type PutAll = (machine: string, requests: readonly FilesRequest[], options: OpOptions) => Promise<void>;
 
-export function startContainer(spec: MachineSpec, inventory: Inventory, putFiles: PutFiles, options: OpOptions): Promise<MachineInfo> {
+export function startContainer(spec: MachineSpec, inventory: Inventory, putAll: PutAll, options: OpOptions): Promise<MachineInfo> {
   const container = docker().getContainer(spec.name);
   const abort = options.signal ? { abortSignal: options.signal } : {};
   const start = async () => {
@@ -40,7 +41,9 @@ export function startContainer(spec: MachineSpec, inventory: Inventory, putFiles
       for (const net of spec.extraNetworks ?? []) {
         await call(`docker network connect ${net.name} ${spec.name}`, () => docker().getNetwork(net.name).connect({ Container: spec.name }));
       }
-      for (const files of spec.initialFiles ?? []) await putFiles(spec.name, files, options);
+      const read: ReadMachineFile = (path, maxBytes) => readRegularFile(spec.name, path, maxBytes, options.signal);
+      const files = (await spec.initialFiles?.(read)) ?? [];
+      if (files.length > 0) await putAll(spec.name, files, options);
       await start();
       inventory.setContainer(spec.name, { id: made.id, running: true, labels: machineLabels(spec), image: spec.image });
       return { id: made.id };

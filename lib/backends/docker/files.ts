@@ -7,7 +7,7 @@
  */
 import { TaskError } from '../../engine/index.js';
 import { putArchive, readRegularFile } from '../../docker/archive.js';
-import { packGuestFiles, type Owner } from '../guest-files.js';
+import { mergeRequests, packGuestFiles, packParts, type Owner } from '../guest-files.js';
 import type { FilesRequest, OpOptions } from '../types.js';
 import type { Inventory } from './inventory.js';
 
@@ -32,6 +32,12 @@ export function dockerFiles(inventory: Inventory) {
       const archive = await packGuestFiles(files.entries, await ownerOf(machine, files.user, options), { placeholders: true });
       options.log?.(`put ${[...new Set(files.entries.map((e) => e.path.split('/')[0]))].join(', ')} into ${machine}:${files.dir}`);
       await putArchive(machine, files.dir, archive, options.signal);
+    },
+    /** Several requests as one archive unpacked at `/` (a new machine's files: one unpack, not one per request). */
+    async putAll(machine: string, requests: readonly FilesRequest[], options: OpOptions): Promise<void> {
+      const parts = await Promise.all(mergeRequests(requests).map(async (r) => ({ base: r.dir.replace(/^\/+|\/+$/g, ''), owner: await ownerOf(machine, r.user, options), entries: r.entries })));
+      options.log?.(`put ${requests.length} file set(s) into ${machine}:/`);
+      await putArchive(machine, '/', await packParts(parts, { placeholders: true }), options.signal);
     },
     /** Docker reads as root; a link or anything but a small regular file reads as nothing. */
     readFile: (machine: string, path: string, options: OpOptions & { maxBytes: number }) => readRegularFile(machine, path, options.maxBytes, options.signal),

@@ -30,7 +30,7 @@ export function createDockerBackend(): Backend {
     ensureNetwork: (network, options) => ensureNetworks(network, inventory, options),
     networkExists: (network, options) => networksExist(network, inventory, options),
     removeNetwork: (network, options) => removeNetworks(network, inventory, options),
-    startMachine: (spec, options) => startContainer(spec, inventory, files.putFiles, options),
+    startMachine: (spec, options) => startContainer(spec, inventory, files.putAll, options),
     status: (names, options) => containerStates(names, inventory, options),
     removeMachine: (name, options) => removeContainer(name, inventory, options),
     exec: (machine, argv, options = {}) => execInContainer(machine, argv, options),

@@ -13,12 +13,12 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { TaskError } from '../../engine/index.js';
 import { cacheDir } from '../../images/paths.js';
-import type { Backend, ExecOptions, FilesRequest, MachineInfo, MachineSpec, MachineState, NetworkSpec, OpOptions } from '../types.js';
+import type { Backend, ExecOptions, FilesRequest, MachineInfo, MachineSpec, MachineState, NetworkSpec, OpOptions, ReadMachineFile } from '../types.js';
 import { FABRIC_RANGE, FIRST_MEMBER_IP, networkFields } from './fabric.js';
 import { isConfigured, machineLabels, reuseOrRecreate } from '../reuse.js';
 import { asUser, isRoot, parseId } from './guest.js';
 import { readArgv, unpackArgv } from '../guest-install.js';
-import { freshDirs, packGuestFiles } from '../guest-files.js';
+import { freshDirs, mergeRequests, packGuestFiles } from '../guest-files.js';
 import { dockerImageBridge, type ImageBridge } from './image-archive.js';
 import { realRunner, type Runner } from './runner.js';
 import type { CreateRequest, SmolvmMachine, SmolvmTransport } from './transport.js';
@@ -134,6 +134,9 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
             return { id: now.id, reused: true };
           }
           await start();
+          // smolvm reads and writes a running machine only: its first files go in right after it starts.
+          const read: ReadMachineFile = async (path, maxBytes) => typed.readFile(spec.name, path, { ...op, user: 'root', maxBytes });
+          for (const files of mergeRequests((await spec.initialFiles?.(read)) ?? [])) await typed.putFiles(spec.name, files, op);
           return { id: machineId(spec, await transport.get(spec.name, op)) };
         },
       });

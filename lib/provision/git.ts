@@ -6,19 +6,26 @@
  * leaves it). Pure: entries for lib/backends/guest-files.ts.
  */
 import type { GuestEntry } from '../backends/guest-files.js';
+import type { FilesRequest } from '../backends/types.js';
+import type { BottlePlan } from '../plan/types.js';
 
 /** A git config value, quoted: backslash, quote and newline escaped as git reads them. */
 function quoted(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
-/** `~/.config/git/config`, relative to the guest home. */
-export function identityEntries(identity: { name: string; email: string }): GuestEntry[] {
-  return [{ path: '.config/git/config', content: `[user]\n\tname = ${quoted(identity.name)}\n\temail = ${quoted(identity.email)}\n`, mode: 0o644 }];
+/** `~/.config/git/config`: the identity. */
+export function identityFiles(plan: BottlePlan): FilesRequest {
+  const { name, email } = plan.gitIdentity;
+  return { dir: plan.guestHome, user: plan.user, entries: [{ path: '.config/git/config', content: `[user]\n\tname = ${quoted(name)}\n\temail = ${quoted(email)}\n`, mode: 0o644 }] };
 }
 
-/** An empty repository at `workspace` (relative to the guest home), `origin` set. */
-export function workspaceEntries(workspace: string, origin: string): GuestEntry[] {
+/** An empty repository at the workspace, `origin` at the git gate. */
+export function workspaceFiles(plan: BottlePlan): FilesRequest {
+  return { dir: plan.guestHome, user: plan.user, entries: workspaceEntries(plan.guestWorkspace.slice(plan.guestHome.length + 1), plan.gitOrigin) };
+}
+
+function workspaceEntries(workspace: string, origin: string): GuestEntry[] {
   const git = `${workspace}/.git`;
   const config =
     '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n' +
