@@ -1,6 +1,7 @@
 /**
  * Task logs, `<root>/<item>/logs/<task>.log` (0600, in a 0700 directory): one
- * append stream per (item, task), opened on the first line. It never throws
+ * append stream per (item, task), opened on the first line and closed when the
+ * node ends, so a run of thousands of nodes holds only the running ones' files. It never throws
  * and is never awaited by its caller: a line that cannot be written (bad key,
  * full disk) is dropped, since a failing log must not fail a task. It does not
  * filter secrets; tasks must not print them.
@@ -14,6 +15,8 @@ export interface LogWriter {
   log(item: string, task: string, line: string): void;
   /** Attempt 1 starts the log afresh; a later attempt appends a `--- attempt N ---` marker. */
   beginAttempt(item: string, task: string, attempt: number): void;
+  /** The node ended: its stream closes once its lines are written; a later line opens it again to append. */
+  endTask(item: string, task: string): void;
   /** Ends every stream once its lines are written. Lines logged afterwards are dropped. */
   close(): Promise<void>;
 }
@@ -24,9 +27,11 @@ export function createLogWriter(root: string): LogWriter {
   // Lines chain on the promise of their stream, so they keep their order while
   // the directory and the file are being opened, and across a restart.
   const streams = new Map<string, Stream>();
+  /** Streams of ended nodes still writing their last lines, by key. */
+  const ending = new Map<string, Promise<void>>();
   let closed = false;
 
-  function open(item: string, task: string, flags: 'a' | 'w', previous: Stream | undefined): Stream {
+  function open(item: string, task: string, flags: 'a' | 'w', previous: Stream | Promise<void> | undefined): Stream {
     const dir = logsDir(root, item);
     const path = logFile(root, item, task);
     return Promise.resolve(previous)
@@ -41,7 +46,7 @@ export function createLogWriter(root: string): LogWriter {
     const key = `${item}/${task}`;
     let stream = streams.get(key);
     if (!stream || restart) {
-      stream = open(item, task, restart ? 'w' : 'a', stream);
+      stream = open(item, task, restart ? 'w' : 'a', stream ?? ending.get(key));
       streams.set(key, stream);
     }
     return stream;
@@ -67,17 +72,27 @@ export function createLogWriter(root: string): LogWriter {
         // As in log(): nothing to start.
       }
     },
+    endTask(item, task) {
+      const key = `${item}/${task}`;
+      const stream = streams.get(key);
+      if (!stream) return;
+      streams.delete(key);
+      // A line logged after this opens a new stream that waits for this one's end.
+      const done = stream.then(end);
+      ending.set(key, done);
+      void done.then(() => ending.get(key) === done && ending.delete(key));
+    },
     async close() {
       closed = true;
       const all = [...streams.values()];
       streams.clear();
-      await Promise.all(all.map((stream) => stream.then(end)));
+      await Promise.all([...all.map((stream) => stream.then(end)), ...ending.values()]);
     },
   };
 }
 
 /** Resolves once the stream's file is closed, its buffered lines written. */
-function end(stream: WriteStream | undefined): Promise<void> {
+function end(stream: WriteStream | undefined | void): Promise<void> {
   return new Promise((resolve) => {
     if (!stream || stream.closed) return resolve();
     stream.once('close', () => resolve());

@@ -4,7 +4,7 @@
  * one item are serialised and coalesced; different items write in parallel.
  * It does not lock: the caller holds the item's lock (lock.ts) for the run.
  */
-import type { ItemRecord, Recorder, TaskRecord } from '../engine/index.js';
+import { END_STATUSES, type ItemRecord, type Recorder, type Status, type TaskRecord } from '../engine/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { CoalescingWriter } from './coalescing-writer.js';
 import { createLogWriter } from './log-writer.js';
@@ -81,6 +81,7 @@ export function createRecordStore(root: string, options: RecordStoreOptions = {}
       return readRecord(recordFile(root, item), item);
     },
     update(item, task, entry) {
+      if (isEnd(entry.status)) logs.endTask(item, task);
       const done = update(item, task, entry);
       pending.add(done);
       const settle = () => pending.delete(done);
@@ -97,3 +98,7 @@ export function createRecordStore(root: string, options: RecordStoreOptions = {}
   };
 }
 
+
+function isEnd(status: Status): boolean {
+  return (END_STATUSES as readonly Status[]).includes(status);
+}

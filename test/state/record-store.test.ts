@@ -1,5 +1,5 @@
-import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { describe, it, expect, vi } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskRecord } from '../../lib/engine/index.js';
@@ -241,5 +241,27 @@ describe('createRecordStore: files and logs', () => {
     await store.close?.();
     expect(await readFile(join(root, 'demo', 'logs', 'ca.log'), 'utf8')).toBe('one\n--- attempt 2 ---\ntwo\n');
     expect(await readFile(join(root, 'demo', 'logs', 'git.log'), 'utf8')).toBe('other task\n');
+  });
+});
+
+describe('createRecordStore: task logs', () => {
+  it('closes a task\'s log when its node ends, so a run of thousands of nodes holds only the running ones\' files', async () => {
+    const root = await tempDir();
+    const store = createRecordStore(root, { write: async () => {} });
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    const updates: Promise<void>[] = [];
+    for (let i = 0; i < 1500; i++) {
+      store.log(`b${i}`, 'ca', 'line');
+      updates.push(store.update(`b${i}`, 'ca', entry(1)));
+    }
+    await Promise.all(updates);
+    // Every line is on disk (its file was opened) before the count is read.
+    await vi.waitFor(async () => {
+      for (let i = 0; i < 1500; i += 1) expect(await readFile(join(root, `b${i}`, 'logs', 'ca.log'), 'utf8')).toBe('line\n');
+    }, { timeout: 10_000, interval: 50 });
+    await vi.waitFor(() => expect(open()).toBeLessThan(before + 20), { timeout: 5_000, interval: 50 });
+    await store.close?.();
+    expect(await readFile(join(root, 'b1499', 'logs', 'ca.log'), 'utf8')).toBe('line\n');
   });
 });
