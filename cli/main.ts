@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[], cli: CliContext) =
   graph: async () => (await import('./commands/graph.js')).graph,
   exec: async () => (await import('./commands/exec.js')).exec,
   claude: async () => (await import('./commands/claude.js')).claude,
+  git: async () => (await import('./commands/git.js')).git,
   validate: async () => (await import('./commands/validate.js')).validate,
   schema: async () => (await import('./commands/schema.js')).schema,
 };
@@ -36,6 +37,7 @@ Commands:
   graph                the task graph (--format text|mermaid|dot)
   exec <agent> -- cmd  run a command in an agent's machine
   claude <agent>       start Claude Code in an agent's bottle
+  git fetch|log        what agents pushed: into the host repository, or listed
   validate             check the manifest
   schema               print the manifest's JSON Schema
 

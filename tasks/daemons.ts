@@ -11,6 +11,7 @@ import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { bottleFiles } from '../lib/state/layout.js';
 import { bundleImage } from './bundle-image.js';
 import { network } from './network.js';
+import { gateRepo } from './gate-repo.js';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,7 +42,7 @@ const LOOPBACK = '127.0.0.1';
 export const daemons = bottleTask({
   id: 'daemons',
   title: 'Daemons',
-  needs: [network, bundleImage, prepare],
+  needs: [network, bundleImage, prepare, gateRepo],
   resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 1000 },
   timeoutMs: 120_000,
@@ -61,8 +62,9 @@ export const daemons = bottleTask({
       await issueServerCert({ cert: prepared.caCert, key: prepared.caKey }, tlsDir, [CA_PROBE_HOST, plan.bundle], op(io));
       await writeFileAtomic(join(tlsDir, `ca-${prepared.caDigest}`), '');
     }
-    const config = egressConfig(ctx);
-    await writeFileAtomic(join(configDir, 'egress.json'), `${JSON.stringify(config, null, 2)}\n`, 0o644);
+    const config = { egress: egressConfig(ctx) };
+    await writeFileAtomic(join(configDir, 'egress.json'), `${JSON.stringify(config.egress, null, 2)}\n`, 0o644);
+    await writeFileAtomic(join(configDir, 'bundle.json'), `${JSON.stringify(bundleConfig(), null, 2)}\n`, 0o644);
     const owner = bundleOwner();
     await handOver(configDir, owner);
     await handOver(logDir, owner);
@@ -102,6 +104,11 @@ export const daemons = bottleTask({
   isDone: async (ctx, out, signal) => (await backendOf(ctx).status([out.bundle], { signal })).get(out.bundle) === 'running',
 });
 
+/** What the bundle's entry point runs: each daemon by its config file, and where it says it is ready. */
+function bundleConfig() {
+  return { egress: `${GUEST_CONFIG_DIR}/egress.json`, readyFile: `${GUEST_LOG_DIR}/ready.json` };
+}
+
 function egressConfig(ctx: BottleCtx) {
   const { egress } = ctx.plan;
   return {
@@ -111,7 +118,6 @@ function egressConfig(ctx: BottleCtx) {
     hosts: { [CA_PROBE_HOST]: LOOPBACK },
     deny: egress.deny,
     auditLog: `${GUEST_LOG_DIR}/egress.jsonl`,
-    readyFile: `${GUEST_LOG_DIR}/ready.json`,
     audit: egress.audit,
     limits: { maxConnections: egress.maxConnections, idleTimeoutMs: egress.idleTimeoutMs },
     tls: { host: LOOPBACK, port: TLS_PROBE_PORT, cert: `${GUEST_CONFIG_DIR}/tls/server.crt`, key: `${GUEST_CONFIG_DIR}/tls/server.key` },
@@ -128,7 +134,7 @@ async function waitReadyFile(ctx: BottleCtx, io: TaskIO, path: string) {
   const started = io.clock.now();
   for (let i = 1; ; i++) {
     if (existsSync(path)) {
-      io.log(`egress ready: ${(await readFile(path, 'utf8')).trim()}`);
+      io.log(`bundle ready: ${(await readFile(path, 'utf8')).trim()}`);
       return;
     }
     if (i % 10 === 0 && (await probeHealth(ctx, io)).exitCode === 0) return;

@@ -1,7 +1,7 @@
 /**
  * start-vm: the agent machine on the bottle's private network, its proxy env
- * pointing at the bundle, its workspace repository in place before it first
- * starts (origin at the git gate), hardened and limited (the backend drops every
+ * pointing at the bundle, its workspace in place before it first starts (a
+ * clone of the gate repository, origin at the git gate), hardened and limited (the backend drops every
  * capability; the plan gives cpus, memory, pids and disk), its resolver's
  * only upstream the bundle, so no lookup leaves the bottle. Reused while its
  * configuration is unchanged; recreated (new id, so every task after it runs
@@ -20,7 +20,10 @@ import { readFile } from 'node:fs/promises';
 import type { FilesRequest, ReadMachineFile } from '../lib/backends/types.js';
 import { caFiles, imageRootsOf } from '../lib/provision/ca.js';
 import { CLAUDE_CONFIG, claudeConfigFiles, MAX_CLAUDE_CONFIG_BYTES } from '../lib/provision/claude.js';
-import { identityFiles, workspaceFiles } from '../lib/provision/git.js';
+import { identityFiles } from '../lib/provision/git.js';
+import { workspaceFiles } from '../lib/provision/workspace.js';
+import { gateRepo, type GateRepoOutput } from './gate-repo.js';
+import { gitFor } from '../lib/gate/of-plan.js';
 import { promptFiles } from '../lib/provision/prompt.js';
 import { skillFiles } from '../lib/provision/skills.js';
 import type { PrepareOutput } from './prepare.js';
@@ -49,17 +52,18 @@ export function cameWithMachine(io: { ran: ReadonlySet<string>; needs: { readonl
  * Code's config, the CA), each from the same builder (lib/provision), so a
  * batch costs an archive or three per bottle, not one per task.
  */
-function newMachineFiles(ctx: BottleCtx, prepared: PrepareOutput, image: string) {
+function newMachineFiles(ctx: BottleCtx, prepared: PrepareOutput, gate: GateRepoOutput, image: string, signal: AbortSignal) {
   const { plan } = ctx;
   return async (read: ReadMachineFile): Promise<FilesRequest[]> => {
-    const [pem, claude, roots, skills] = await Promise.all([
+    const [pem, claude, roots, skills, workspace] = await Promise.all([
       readFile(prepared.caCert, 'utf8'),
       read(`${plan.guestHome}/${CLAUDE_CONFIG}`, MAX_CLAUDE_CONFIG_BYTES),
       imageRootsOf(image, read),
       skillFiles(plan, prepared.skills),
+      gitFor(plan).then((git) => workspaceFiles(git, plan, gate, signal)),
     ]);
     return [
-      workspaceFiles(plan),
+      workspace,
       promptFiles(plan, ctx.prompt),
       identityFiles(plan),
       claudeConfigFiles(plan, claude),
@@ -89,7 +93,7 @@ function machineConfig(ctx: BottleCtx, image: string) {
 export const startVm = bottleTask({
   id: 'start-vm',
   title: 'Start machine',
-  needs: [prepare, network, agentImage, daemons],
+  needs: [prepare, network, agentImage, daemons, gateRepo],
   resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 1000 },
   timeoutMs: 120_000,
@@ -105,7 +109,7 @@ export const startVm = bottleTask({
       {
         ...machine,
         name: plan.machine,
-        initialFiles: newMachineFiles(ctx, io.needs.prepare, image),
+        initialFiles: newMachineFiles(ctx, io.needs.prepare, io.needs['gate-repo'], image, io.signal),
         labels: { ...plan.labels, 'bot-bottle.role': 'agent' },
         configHash: hash(stableStringify({ ...config, networkId })),
       },

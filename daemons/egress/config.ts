@@ -71,8 +71,6 @@ export interface EgressConfig {
   readonly audit: AuditConfig;
   readonly limits: LimitsConfig;
   readonly tls?: TlsConfig;
-  /** A file written once the servers listen (its health, as JSON): what waits for the daemon reads it, no probe needed. */
-  readonly readyFile?: string;
 }
 
 export const DEFAULT_AUDIT: AuditConfig = { maxBytes: 64 * 1024 * 1024, keep: 2 };
@@ -111,7 +109,7 @@ export async function loadConfig(path: string): Promise<EgressConfig> {
   return parseConfig(value, path);
 }
 
-const ROOT_FIELDS = ['listen', 'allow', 'hosts', 'deny', 'auditLog', 'audit', 'limits', 'tls', 'readyFile'] as const;
+const ROOT_FIELDS = ['listen', 'allow', 'hosts', 'deny', 'auditLog', 'audit', 'limits', 'tls'] as const;
 const LISTEN_FIELDS = ['host', 'port'] as const;
 const TLS_FIELDS = ['host', 'port', 'cert', 'key'] as const;
 const AUDIT_RANGES = { maxBytes: [1024, Number.MAX_SAFE_INTEGER], keep: [0, 100] } as const;
@@ -130,7 +128,6 @@ export function parseConfig(value: unknown, source = 'egress config'): EgressCon
   const audit = root && integers(orDefault(root['audit'], {}), 'audit', DEFAULT_AUDIT, AUDIT_RANGES, checks);
   const limits = root && integers(orDefault(root['limits'], {}), 'limits', DEFAULT_LIMITS, LIMITS_RANGES, checks);
   const tls = root && root['tls'] !== undefined ? tlsConfig(root['tls'], checks) : undefined;
-  const readyFile = root && root['readyFile'] !== undefined ? checks.text(root['readyFile'], 'readyFile') : undefined;
   if (listen && tls && listen.port !== 0 && listen.port === tls.port) {
     checks.problems.push(`\`tls.port\`: expected a port other than \`listen.port\`, got ${tls.port} for both.`);
   }
@@ -140,7 +137,7 @@ export function parseConfig(value: unknown, source = 'egress config'): EgressCon
     const list = problems.map((problem) => `  - ${problem}`).join('\n');
     throw new EgressConfigError(`Invalid egress config ${source}:\n${list}`, problems);
   }
-  return { listen, allow, hosts, deny, auditLog, audit, limits, ...(tls ? { tls } : {}), ...(readyFile ? { readyFile } : {}) };
+  return { listen, allow, hosts, deny, auditLog, audit, limits, ...(tls ? { tls } : {}) };
 }
 
 function listenConfig(value: unknown, checks: Checks): ListenConfig | undefined {

@@ -5,8 +5,6 @@
  * stops them all in order. It does not read argv, install signal or error
  * handlers, write to the terminal or exit (main.ts does those).
  */
-import { rename, writeFile } from 'node:fs/promises';
-import { HEALTH_BODY } from './health.js';
 import { openAuditLog } from './audit-log.js';
 import type { AuditLog } from './audit-log.js';
 import type { EgressConfig } from './config.js';
@@ -28,13 +26,6 @@ export interface StartEgressOptions {
   onAuditError?: (error: Error) => void;
 }
 
-/** The health answer, written whole (a temp file renamed) where a waiter looks for it. */
-async function announceReady(path: string, proxy: BoundAddress): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify({ ...JSON.parse(HEALTH_BODY), pid: process.pid, proxy })}\n`);
-  await rename(temp, path);
-}
-
 export async function startEgress(config: EgressConfig, options: StartEgressOptions = {}): Promise<RunningEgress> {
   // TLS files are read before anything listens, so a bad file fails the start cleanly.
   const tlsFiles = config.tls ? await loadTlsFiles(config.tls) : undefined;
@@ -53,7 +44,6 @@ export async function startEgress(config: EgressConfig, options: StartEgressOpti
   try {
     const proxyAddress = await proxy.listen(config.listen.host, config.listen.port);
     const tlsAddress = tlsServer && config.tls ? await tlsServer.listen(config.tls.host, config.tls.port) : undefined;
-    if (config.readyFile) await announceReady(config.readyFile, proxyAddress);
     return { proxy: proxyAddress, ...(tlsAddress ? { tls: tlsAddress } : {}), audit, close };
   } catch (error) {
     await close();

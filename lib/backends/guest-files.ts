@@ -94,7 +94,8 @@ function addPart(archive: ReturnType<typeof pack>, part: PackPart, options: Pack
   const at = (path: string) => (part.base ? `${part.base}/${path}` : path);
   const named = new Set(entries.filter((e) => 'dir' in e).map((e) => e.path));
   const seen = new Set<string>();
-  const base = { uid: part.owner.uid, gid: part.owner.gid, mtime: new Date(0) };
+  // Now, as `cp` would: a file dated 1970 looks stale to make and friends.
+  const base = { uid: part.owner.uid, gid: part.owner.gid, mtime: new Date() };
   const dir = (path: string, mode: number) => {
     if (seen.has(path)) return;
     seen.add(path);

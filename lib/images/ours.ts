@@ -30,9 +30,10 @@ export async function imageBuild(name: OurImage, base: string, claudeCode = ''):
   return { name, base, context: { daemons: dir }, inputs: await hashTree(dir) };
 }
 
+/** The bundle's daemons, bundled by esbuild into one file each (`npm run build`). */
 function daemonsDir(): string {
-  const dir = join(packageRoot(), 'dist', 'daemons');
-  if (!existsSync(join(dir, 'egress', 'main.js'))) {
+  const dir = join(packageRoot(), 'dist', 'bundle-image');
+  if (!existsSync(join(dir, 'daemons.cjs'))) {
     throw new TaskError(`the compiled daemons are missing (${dir}); run \`npm run build\` in ${packageRoot()}`, { code: 'NOT_BUILT' });
   }
   return dir;

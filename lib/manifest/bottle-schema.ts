@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { BACKEND_KINDS } from '../backends/kinds.js';
-import { DEFAULT_CPUS, DEFAULT_MEMORY_MIB, DEFAULT_PIDS } from './defaults.js';
+import { DEFAULT_ASK_TIMEOUT_S, DEFAULT_CPUS, DEFAULT_MEMORY_MIB, DEFAULT_PIDS } from './defaults.js';
 import { expected } from './describe.js';
 import { egressSchema } from './egress.js';
 import { envSchema } from './env.js';
@@ -45,4 +45,10 @@ export const bottleSchema = z.strictObject({
   user: guestUserSchema.optional(),
   egress: egressSchema.optional(),
   git: gitSchema.optional(),
+  supervise: z
+    .strictObject({
+      askTimeout: optionalInt(10, 604_800, 'Seconds `ask_human` waits for an answer before the agent goes on without one:', DEFAULT_ASK_TIMEOUT_S),
+    })
+    .optional()
+    .meta({ description: 'The supervise service: how the agent reports to and asks a human.' }),
 });

@@ -32,3 +32,6 @@ export const DEFAULT_MAX_CONNECTIONS = 256;
 
 /** Seconds an egress connection may sit idle before the proxy closes it. */
 export const DEFAULT_IDLE_TIMEOUT_S = 300;
+
+/** Seconds the supervise service's `ask_human` waits for a human's answer. */
+export const DEFAULT_ASK_TIMEOUT_S = 3600;

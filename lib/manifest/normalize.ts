@@ -7,6 +7,7 @@
 import { defaultLimits } from '../limits/names.js';
 import { resolve } from 'node:path';
 import {
+  DEFAULT_ASK_TIMEOUT_S,
   DEFAULT_AUDIT_KEEP,
   DEFAULT_AUDIT_MAX_MIB,
   DEFAULT_CPUS,
@@ -63,10 +64,13 @@ function normalizeBottle(bottle: ValidBottle, name: string, dir: string): Bottle
     ...(git !== undefined && {
       git: {
         repo: resolve(dir, git.repo),
-        push: git.push ?? [],
+        ...(git.branch !== undefined && { branch: git.branch }),
+        ...(git.push !== undefined && { push: git.push }),
+        secrets: (git.secrets ?? []).map((secret, i) => (typeof secret === 'string' ? { name: `git.secrets[${i}]`, pattern: secret } : secret)),
         ...(git.user !== undefined && { user: git.user }),
       },
     }),
+    supervise: { askTimeout: bottle.supervise?.askTimeout ?? DEFAULT_ASK_TIMEOUT_S },
   };
 }
 

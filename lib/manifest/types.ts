@@ -10,13 +10,29 @@ import type { EgressRule } from './egress.js';
 
 export type { EgressRule };
 
+export interface SecretPattern {
+  /** Shown to the pusher when a push is refused. */
+  name: string;
+  /** A JavaScript regular expression's source (checked: compiles, matches no empty text). */
+  pattern: string;
+}
+
 export interface GitSettings {
   /** Absolute path of the host repository (its existence is checked later, by the prepare task). */
   repo: string;
-  /** Ref patterns the agent may push to (`refs/heads/agent/*`); empty: every push is refused. */
-  push: string[];
+  /** The branch the workspace starts on; undefined: the host repository's current one, found when planned. */
+  branch?: string;
+  /** Ref patterns the agent may push to (`refs/heads/agent/*`); undefined: `refs/heads/bottle/<agent>/*`; empty: every push is refused. */
+  push?: string[];
+  /** The manifest's secret patterns, besides the gate's own. */
+  secrets: SecretPattern[];
   /** Identity of the agent's commits; none: the git task decides. */
   user?: { name: string; email: string };
+}
+
+export interface SuperviseSettings {
+  /** Seconds `ask_human` waits for an answer, 10 to 604800 (a week); 3600 by default. */
+  askTimeout: number;
 }
 
 export interface EgressSettings {
@@ -52,6 +68,7 @@ export interface Bottle {
   user: string;
   egress: EgressSettings;
   git?: GitSettings;
+  supervise: SuperviseSettings;
 }
 
 export interface Agent {

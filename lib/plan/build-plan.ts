@@ -3,7 +3,7 @@
  * the values that stay out of plan.json (prompt text, guest env values). Pure
  * but for what the caller gathered (subnets in use, environment, home).
  */
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { LoadedManifest } from '../manifest/types.js';
 import type { Backend, BackendKind, NetworkSpec } from '../backends/types.js';
 import { bundleName, egressName, machineName, slugFor } from './slug.js';
@@ -113,15 +113,22 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
         maxConnections: bottle.egress.maxConnections,
         idleTimeoutMs: bottle.egress.idleTimeout * 1000,
       },
-      git: bottle.git ? { repo: bottle.git.repo, push: bottle.git.push } : null,
+      git: bottle.git ? { repo: bottle.git.repo, branch: bottle.git.branch ?? null } : null,
+      gate: { repo: `${agentName}.git`, push: bottle.git?.push ?? defaultPush(agentName), secrets: bottle.git?.secrets ?? [] },
+      supervise: { askTimeoutMs: bottle.supervise.askTimeout * 1000 },
       gitIdentity: bottle.git?.user ?? { name: `${agentName} (bottle)`, email: `${agentName}@bot-bottle.invalid` },
-      gitOrigin: `http://${address.host}:${GIT_GATE_PORT}/${bottle.git ? basename(bottle.git.repo).replace(/\.git$/, '') : agentName}.git`,
+      gitOrigin: `http://${address.host}:${GIT_GATE_PORT}/${agentName}.git`,
       envNames: [],
     };
     const guestEnv = guestEnvironment(plan, { ...bottle.env, ...agent.env });
     plan.envNames = Object.keys(guestEnv).sort();
     return { plan, prompt: agent.prompt, guestEnv };
   });
+}
+
+/** Where an agent may push when the manifest does not say: branches of its own, `bottle/<agent>/...`. */
+export function defaultPush(agent: string): string[] {
+  return [`refs/heads/bottle/${agent}/*`];
 }
 
 /** The agent's environment: proxy and CA settings first, then the bottle's and the agent's own (which win). */

@@ -5,6 +5,7 @@
  * task context, never in plan.json).
  */
 import type { BackendKind, NetworkSpec } from '../backends/types.js';
+import type { SecretPattern } from '../manifest/types.js';
 
 export interface EgressRule {
   /** A host name, `*.domain`, an IP address or a CIDR. */
@@ -67,14 +68,26 @@ export interface BottlePlan {
   /** Where skills are looked for, in order. */
   skillDirs: string[];
   egress: EgressPlan;
-  /** The host repository the git gate serves, and what the agent may push; null: none. */
-  git: { repo: string; push: string[] } | null;
+  /** The host repository the git gate is seeded from, and the branch the workspace starts on (null: the host's current one); null: none. */
+  git: { repo: string; branch: string | null } | null;
+  /** The bottle's repository at the git gate (`<agent>.git`, empty when there is no host repository) and its push policy. */
+  gate: GatePlan;
+  supervise: { askTimeoutMs: number };
   /** The identity of the agent's commits: the manifest's `git.user`, else one named after the agent. */
   gitIdentity: { name: string; email: string };
   /** The workspace repository's `origin`: the repository at the bundle's git gate. */
   gitOrigin: string;
   /** Names of the guest env variables (values are in the task context only). */
   envNames: string[];
+}
+
+export interface GatePlan {
+  /** The bare repository's directory name under the gate's root, and the path of its URL. */
+  repo: string;
+  /** Ref patterns the agent may push to ("*" matches any run of characters). */
+  push: string[];
+  /** The manifest's secret patterns (the gate adds its own). */
+  secrets: SecretPattern[];
 }
 
 export const PROXY_PORT = 3128;

@@ -15,6 +15,8 @@ export interface RunOptions {
   input?: string | Uint8Array | Readable;
   /** Extra environment for the process (values never reach the log). */
   env?: Record<string, string>;
+  /** False: `env` is the whole environment, nothing of bottle's own is passed on. */
+  extendEnv?: boolean;
   cwd?: string;
   /** Print the command to the log (default true). */
   echo?: boolean;
@@ -37,6 +39,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     cancelSignal: signal,
     forceKillAfterDelay: 2000,
     env: options.env,
+    extendEnv: options.extendEnv ?? true,
     cwd: options.cwd,
     stripFinalNewline: true,
     ...(input === undefined ? { stdin: 'ignore' as const } : isStream(input) ? {} : { input }),

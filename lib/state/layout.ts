@@ -11,8 +11,13 @@
  *     agent/prompt.txt                 the prompt body (0600)
  *     ca/                              the bottle's CA (lib/ca/openssl.ts names its files)
  *     bundle/                          the bundle's config, mounted read-only (egress.json, tls/)
- *     egress/egress.jsonl              the proxy's audit log, the bundle's one writable mount
- *     egress/ready.json                written by the proxy once it listens
+ *     egress/                          the bundle's logs, mounted writable:
+ *       egress.jsonl                   the proxy's audit log
+ *       git-gate.jsonl                 the git gate's audit log (requests, push decisions)
+ *       ready.json                     written by the bundle once every daemon listens
+ *     gate/<agent>.git                 the bare repository the git gate serves, mounted writable
+ *     host-git.config                  the only git config bottle's own git commands read (safe.directory)
+ *     supervise/                       messages.jsonl (the supervise daemon's) and answers.jsonl (bottle answer's), mounted writable
  *
  * Item keys are checked to be one path segment (root.ts). It creates nothing.
  */
@@ -47,6 +52,10 @@ export interface BottleFiles {
   egressDir: string;
   auditLog: string;
   ready: string;
+  gateDir: string;
+  gateAuditLog: string;
+  hostGitConfig: string;
+  superviseDir: string;
 }
 
 /** The files of the bottle whose state directory is `dir` (`<root>/<slug>`, as its plan says). */
@@ -61,5 +70,9 @@ export function bottleFiles(dir: string): BottleFiles {
     egressDir: join(dir, 'egress'),
     auditLog: join(dir, 'egress', 'egress.jsonl'),
     ready: join(dir, 'egress', 'ready.json'),
+    gateDir: join(dir, 'gate'),
+    gateAuditLog: join(dir, 'egress', 'git-gate.jsonl'),
+    hostGitConfig: join(dir, 'host-git.config'),
+    superviseDir: join(dir, 'supervise'),
   };
 }

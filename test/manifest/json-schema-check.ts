@@ -60,6 +60,12 @@ export function violations(schema: Schema, value: unknown, path = '$'): string[]
       case 'exclusiveMaximum':
         if (typeof value === 'number' && value >= (rule as number)) fail('exclusiveMaximum');
         break;
+      case 'maxItems':
+        if (Array.isArray(value) && value.length > (rule as number)) fail('maxItems');
+        break;
+      case 'anyOf':
+        if (!(rule as Schema[]).some((option) => violations(option, value, path).length === 0)) fail('anyOf');
+        break;
       case 'items':
         if (Array.isArray(value)) value.forEach((item, i) => found.push(...violations(rule as Schema, item, `${path}[${i}]`)));
         break;

@@ -15,6 +15,7 @@ const DEFAULT_BOTTLE: Omit<Bottle, 'name'> = {
   guestHome: '/home/node',
   user: 'node',
   egress: { allow: [], audit: { maxBytes: 64 * 1024 * 1024, keep: 2 }, maxConnections: 256, idleTimeout: 300 },
+  supervise: { askTimeout: 3600 },
 };
 
 describe('parseManifest: normalised output', () => {
@@ -83,9 +84,12 @@ describe('parseManifest: normalised output', () => {
           },
           git: {
             repo: '../repo',
+            branch: 'work',
             push: ['refs/heads/agent/*', 'refs/tags/v1.0'],
+            secrets: [{ name: 'acme', pattern: 'acme_[a-z]{20}' }],
             user: { name: 'Agent', email: 'agent@example.com' },
           },
+          supervise: { askTimeout: 10 },
         },
         vm: { backend: 'smolvm', memory: 512, cpus: 64, egress: { audit: {} } },
         small: { memory: '131072k', egress: { audit: { maxSize: 1 } } },
@@ -129,9 +133,12 @@ describe('parseManifest: normalised output', () => {
           },
           git: {
             repo: join(dirname(dir), 'repo'),
+            branch: 'work',
             push: ['refs/heads/agent/*', 'refs/tags/v1.0'],
+            secrets: [{ name: 'acme', pattern: 'acme_[a-z]{20}' }],
             user: { name: 'Agent', email: 'agent@example.com' },
           },
+          supervise: { askTimeout: 10 },
         },
         vm: { ...DEFAULT_BOTTLE, name: 'vm', backend: 'smolvm', cpus: 64, memory: 512 },
         small: {
@@ -162,12 +169,28 @@ describe('parseManifest: normalised output', () => {
     });
   });
 
-  it('keeps a git section without push patterns as "no push allowed"', async () => {
+  it('leaves push to the plan\'s per-agent default when a git section names none, and keeps [] as "no push allowed"', async () => {
     const manifest = await parseManifest(
-      { bottles: { dev: { git: { repo: '/srv/repo' } } }, agents: { a: { bottle: 'dev' } } },
+      { bottles: { dev: { git: { repo: '/srv/repo' } }, shut: { git: { repo: '/srv/repo', push: [] } } }, agents: { a: { bottle: 'dev' } } },
       SOURCE,
     );
-    expect(manifest.bottles.dev?.git).toStrictEqual({ repo: '/srv/repo', push: [] });
+    expect(manifest.bottles.dev?.git).toStrictEqual({ repo: '/srv/repo', secrets: [] });
+    expect(manifest.bottles.shut?.git).toStrictEqual({ repo: '/srv/repo', push: [], secrets: [] });
+  });
+
+  it('names each secret pattern given as a bare expression by where it is', async () => {
+    const manifest = await parseManifest(
+      { bottles: { dev: { git: { repo: '/srv/repo', branch: 'dev', secrets: ['ACME-[0-9]{8}', { name: 'acme', pattern: 'acme_[a-z]+' }] } } }, agents: { a: { bottle: 'dev' } } },
+      SOURCE,
+    );
+    expect(manifest.bottles.dev?.git).toStrictEqual({
+      repo: '/srv/repo',
+      branch: 'dev',
+      secrets: [
+        { name: 'git.secrets[0]', pattern: 'ACME-[0-9]{8}' },
+        { name: 'acme', pattern: 'acme_[a-z]+' },
+      ],
+    });
   });
 
   it('accepts an absolute skillsDir as it is, where it is allowed', async () => {

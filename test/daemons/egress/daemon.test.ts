@@ -5,8 +5,6 @@
  * the loopback address and port.
  */
 import { connect as tlsConnect } from 'node:tls';
-import { existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseConfig } from '../../../daemons/egress/config.js';
@@ -43,29 +41,5 @@ describe('startEgress', () => {
 
     // Not on the proxy's address: only the proxy itself reaches it.
     expect(await sendRaw(tlsPort, '', '127.0.0.2')).toBe('');
-  });
-});
-
-describe('the ready file', () => {
-  it('appears, whole, only once the proxy listens, with its health and address', async () => {
-    const dir = await tempDir();
-    const readyFile = join(dir, 'ready.json');
-    const config = parseConfig({ listen: { host: '127.0.0.1', port: 0 }, allow: [], auditLog: join(dir, 'egress.jsonl'), readyFile });
-    expect(existsSync(readyFile)).toBe(false);
-    const running = await startEgress(config);
-    onTestFinished(() => running.close());
-    const ready = JSON.parse(await readFile(readyFile, 'utf8'));
-    expect(ready).toMatchObject({ status: 'ok', daemon: 'egress', pid: process.pid, proxy: { host: '127.0.0.1', port: running.proxy.port } });
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  });
-
-  it('is not written when the proxy cannot listen', async () => {
-    const dir = await tempDir();
-    const readyFile = join(dir, 'ready.json');
-    const taken = await startEgress(parseConfig({ listen: { host: '127.0.0.1', port: 0 }, allow: [], auditLog: join(dir, 'a.jsonl') }));
-    onTestFinished(() => taken.close());
-    const config = parseConfig({ listen: { host: '127.0.0.1', port: taken.proxy.port }, allow: [], auditLog: join(dir, 'b.jsonl'), readyFile });
-    await expect(startEgress(config)).rejects.toThrow();
-    expect(existsSync(readyFile)).toBe(false);
   });
 });

@@ -1,9 +1,11 @@
 /**
- * The daemon's entry point as a real child process, run the way the bundle
- * runs it (from TypeScript here, through tsx): the listening line on stderr,
- * the health endpoints, a clean exit on SIGTERM and SIGINT, exit 2 on a bad
- * config, and surviving an error no code handled.
+ * The bundle's entry point as a real child process, run the way the bundle
+ * runs it (from TypeScript here, through tsx): a line per daemon on stderr,
+ * the health endpoints, the ready file, a clean exit on SIGTERM and SIGINT,
+ * exit 2 on a bad config (the bundle's or a daemon's), and surviving an error
+ * no code handled.
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,14 +13,14 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { ResultPromise } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { httpsGet } from './https-get.js';
-import { makeCert } from './make-cert.js';
-import { viaProxy } from './proxy-clients.js';
+import { httpsGet } from '../egress/https-get.js';
+import { makeCert } from '../egress/make-cert.js';
+import { viaProxy } from '../egress/proxy-clients.js';
 import { tempDir } from '../../state/temp-dir.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = 'daemons/egress/main.ts';
-const FAIL_ON_SIGNAL = './test/daemons/egress/fixtures/fail-on-signal.ts';
+const MAIN = 'daemons/bundle/main.ts';
+const FAIL_ON_SIGNAL = './test/daemons/bundle/fixtures/fail-on-signal.ts';
 
 function startMain(args: readonly string[], env: Record<string, string> = {}, preload: readonly string[] = []): ResultPromise<{ reject: false }> {
   const imports = ['tsx', ...preload].flatMap((module) => ['--import', module]);
@@ -47,28 +49,36 @@ function listeningLine(child: ResultPromise<{ reject: false }>): Promise<string>
   return stderrLines(child)('listening on');
 }
 
-async function writeConfig(config: object): Promise<string> {
-  const path = join(await tempDir(), 'egress.json');
-  await writeFile(path, JSON.stringify(config));
+/** The egress config as a file, and a bundle config that runs it; returns the bundle config's path. */
+async function writeConfig(egress: object, bundle: object = {}): Promise<string> {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'egress.json'), JSON.stringify(egress));
+  const path = join(dir, 'bundle.json');
+  await writeFile(path, JSON.stringify({ egress: join(dir, 'egress.json'), ...bundle }));
   return path;
 }
 
-describe('main.ts', () => {
-  it('listens, answers /health on both ports, audits, and exits 0 on SIGTERM', async () => {
+describe('the bundle main', () => {
+  it('listens, says it is ready, answers /health on both ports, audits, and exits 0 on SIGTERM', async () => {
     const cert = await makeCert();
     const auditLog = join(await tempDir(), 'var', 'log', 'egress.jsonl');
-    const configPath = await writeConfig({
-      listen: { host: '127.0.0.1', port: 0 },
-      allow: [{ host: '*.example.com', port: null }],
-      auditLog,
-      tls: { port: 0, cert: cert.certPath, key: cert.keyPath },
-    });
+    const readyFile = join(await tempDir(), 'ready.json');
+    const configPath = await writeConfig(
+      {
+        listen: { host: '127.0.0.1', port: 0 },
+        allow: [{ host: '*.example.com', port: null }],
+        auditLog,
+        tls: { port: 0, cert: cert.certPath, key: cert.keyPath },
+      },
+      { readyFile },
+    );
     const child = startMain([configPath]);
     const line = await listeningLine(child);
-    const match = /listening on 127\.0\.0\.1:(\d+), TLS health on 127\.0\.0\.1:(\d+); 1 allow rule\(s\); audit log (.+)$/.exec(line);
+    const match = /^bot-bottle bundle: egress: listening on 127\.0\.0\.1:(\d+), TLS health on 127\.0\.0\.1:(\d+); 1 allow rule\(s\); audit log (.+)$/.exec(line);
     expect(match, line).not.toBeNull();
     const [proxyPort, tlsPort] = [Number(match?.[1]), Number(match?.[2])];
     expect(match?.[3]).toBe(auditLog);
+    expect(JSON.parse(await readFile(readyFile, 'utf8'))).toEqual({ status: 'ok', pid: child.pid, daemons: { egress: { host: '127.0.0.1', port: proxyPort } } });
 
     expect(JSON.parse((await viaProxy(proxyPort, { url: '/health' })).body)).toEqual({ status: 'ok', daemon: 'egress' });
     expect((await httpsGet(tlsPort, '/health', cert.ca)).status).toBe(200);
@@ -82,13 +92,13 @@ describe('main.ts', () => {
     expect(audited).toEqual([expect.objectContaining({ method: 'GET', host: '127.0.0.1', port: 1, decision: 'deny', status: 403 })]);
   });
 
-  it('reads the config path from EGRESS_CONFIG and exits 0 on SIGINT', async () => {
+  it('reads the config path from BUNDLE_CONFIG and exits 0 on SIGINT', async () => {
     const configPath = await writeConfig({
       listen: { host: '127.0.0.1', port: 0 },
       allow: [],
       auditLog: join(await tempDir(), 'egress.jsonl'),
     });
-    const child = startMain([], { EGRESS_CONFIG: configPath });
+    const child = startMain([], { BUNDLE_CONFIG: configPath });
     const line = await listeningLine(child);
     expect(line).not.toContain('TLS health');
     const port = Number(/127\.0\.0\.1:(\d+)/.exec(line)?.[1]);
@@ -97,20 +107,33 @@ describe('main.ts', () => {
     expect((await child).exitCode).toBe(0);
   });
 
-  it('exits 2 naming the bad field, without a stack trace', async () => {
-    const configPath = await writeConfig({ listen: { host: '127.0.0.1', port: 'x' }, allow: [], auditLog: '/tmp/x.jsonl' });
+  it('exits 2 naming the bad field of a daemon\'s config, without a stack trace, and says it is not ready', async () => {
+    const readyFile = join(await tempDir(), 'ready.json');
+    const configPath = await writeConfig({ listen: { host: '127.0.0.1', port: 'x' }, allow: [], auditLog: '/tmp/x.jsonl' }, { readyFile });
     const result = await startMain([configPath]);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain(`Invalid egress config ${configPath}:`);
+    expect(result.stderr).toContain(`Invalid egress config ${join(configPath, '..', 'egress.json')}:`);
+    expect(existsSync(readyFile)).toBe(false);
     expect(result.stderr).toContain('`listen.port`: expected an integer from 0 to 65535, got "x" (string).');
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it('exits 2 naming the bad field of its own config', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'bundle.json');
+    await writeFile(path, JSON.stringify({ egres: '/etc/x.json' }));
+    const result = await startMain([path]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`Invalid bundle config ${path}:`);
+    expect(result.stderr).toContain('`egres`: unknown field; valid fields are egress');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('exits 2 with usage when no config is given', async () => {
-    const result = await startMain([], { EGRESS_CONFIG: '' });
+    const result = await startMain([], { BUNDLE_CONFIG: '' });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('no config file given');
-    expect(result.stderr).toContain('EGRESS_CONFIG');
+    expect(result.stderr).toContain('BUNDLE_CONFIG');
   });
 
   it('reports an uncaught exception and an unhandled rejection on one line each, and keeps serving', async () => {
@@ -121,8 +144,8 @@ describe('main.ts', () => {
     child.kill('SIGUSR2');
     const reports = [await nextLine('still serving'), await nextLine('still serving')].sort();
     expect(reports).toEqual([
-      expect.stringMatching(/^bot-bottle egress: uncaught exception, still serving: Error: fixture: an exception nobody catches \(at .*fail-on-signal\.ts:\d+:\d+\)?\)$/),
-      expect.stringMatching(/^bot-bottle egress: unhandled rejection, still serving: Error: fixture: a rejection nobody handles \(at .*fail-on-signal\.ts:\d+:\d+\)?\)$/),
+      expect.stringMatching(/^bot-bottle bundle: uncaught exception, still serving: Error: fixture: an exception nobody catches \(at .*fail-on-signal\.ts:\d+:\d+\)?\)$/),
+      expect.stringMatching(/^bot-bottle bundle: unhandled rejection, still serving: Error: fixture: a rejection nobody handles \(at .*fail-on-signal\.ts:\d+:\d+\)?\)$/),
     ]);
     expect((await viaProxy(port, { url: '/health' })).status).toBe(200);
     child.kill('SIGTERM');
