@@ -21,6 +21,8 @@ const COMMANDS: Record<string, () => Promise<(args: string[], cli: CliContext) =
   exec: async () => (await import('./commands/exec.js')).exec,
   claude: async () => (await import('./commands/claude.js')).claude,
   git: async () => (await import('./commands/git.js')).git,
+  inbox: async () => (await import('./commands/inbox.js')).inbox,
+  answer: async () => (await import('./commands/answer.js')).answer,
   validate: async () => (await import('./commands/validate.js')).validate,
   schema: async () => (await import('./commands/schema.js')).schema,
 };
@@ -38,6 +40,8 @@ Commands:
   exec <agent> -- cmd  run a command in an agent's machine
   claude <agent>       start Claude Code in an agent's bottle
   git fetch|log        what agents pushed: into the host repository, or listed
+  inbox                what agents reported and asked (--follow, --json)
+  answer <agent> <id>  answer an agent's question
   validate             check the manifest
   schema               print the manifest's JSON Schema
 

@@ -1,11 +1,14 @@
 /**
  * daemons: starts the bundle (the sidecar on the bottle's network with the
- * only way out) and waits until each daemon answers its health check. Today
- * that is the egress proxy; its allowlist is the bottle's, plus the bundle's
- * own TLS probe, which listens on the bundle's loopback only and which the
- * proxy finds by a fixed name (the ca task asks for it through the proxy).
- * The bundle is hardened: not root, a read-only root filesystem, its log
- * directory the only writable host path, memory and process limits.
+ * only way out) and waits until each of its daemons is up: the egress proxy
+ * (the bottle's allowlist, plus the bundle's own TLS probe, which listens on
+ * the bundle's loopback only and which the proxy finds by a fixed name; the
+ * ca task asks for it through the proxy), the git gate (serving the gate
+ * repository) and supervise (the agent's MCP server; its messages in the
+ * bottle's state dir). Their configs are lib/provision/bundle-configs.ts's.
+ * The bundle is hardened: not root, a read-only root filesystem, its logs,
+ * the gate repository and the messages the only writable host paths, memory
+ * and process limits.
  */
 import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { bottleFiles } from '../lib/state/layout.js';
@@ -20,7 +23,8 @@ import { issueServerCert } from '../lib/ca/openssl.js';
 import { writeFileAtomic } from '../lib/state/atomic-write.js';
 import { bundleOwner, handOver } from '../lib/state/bundle-owner.js';
 import { ensureDir } from '../lib/state/root.js';
-import { CA_PROBE_HOST, PROXY_PORT, TLS_PROBE_PORT } from '../lib/plan/types.js';
+import { CA_PROBE_HOST, GIT_GATE_PORT, PROXY_PORT, SUPERVISE_PORT } from '../lib/plan/types.js';
+import { BUNDLE_PATHS, bundleConfigs } from '../lib/provision/bundle-configs.js';
 import { prepare } from './prepare.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
 
@@ -33,11 +37,9 @@ export interface DaemonsOutput {
   auditLog: string;
 }
 
-const GUEST_CONFIG_DIR = '/etc/bot-bottle';
-const GUEST_LOG_DIR = '/var/log/bot-bottle';
-const BUNDLE_MEMORY_MIB = 256;
+// Node and, on a push or clone, git's pack work.
+const BUNDLE_MEMORY_MIB = 512;
 const BUNDLE_PIDS = 256;
-const LOOPBACK = '127.0.0.1';
 
 export const daemons = bottleTask({
   id: 'daemons',
@@ -46,7 +48,7 @@ export const daemons = bottleTask({
   resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 1000 },
   timeoutMs: 120_000,
-  fingerprint: (ctx) => ({ bundle: ctx.plan.bundle, ip: ctx.plan.bundleIp, egress: ctx.plan.egress }),
+  fingerprint: (ctx) => ({ bundle: ctx.plan.bundle, ip: ctx.plan.bundleIp, config: bundleConfigs(ctx.plan) }),
   run: async (ctx, io): Promise<DaemonsOutput> => {
     const { plan } = ctx;
     const backend = backendOf(ctx);
@@ -62,16 +64,17 @@ export const daemons = bottleTask({
       await issueServerCert({ cert: prepared.caCert, key: prepared.caKey }, tlsDir, [CA_PROBE_HOST, plan.bundle], op(io));
       await writeFileAtomic(join(tlsDir, `ca-${prepared.caDigest}`), '');
     }
-    const config = { egress: egressConfig(ctx) };
-    await writeFileAtomic(join(configDir, 'egress.json'), `${JSON.stringify(config.egress, null, 2)}\n`, 0o644);
-    await writeFileAtomic(join(configDir, 'bundle.json'), `${JSON.stringify(bundleConfig(), null, 2)}\n`, 0o644);
+    const config = bundleConfigs(plan);
+    for (const [name, content] of Object.entries(config)) await writeFileAtomic(join(configDir, name), `${JSON.stringify(content, null, 2)}\n`, 0o644);
+    await ensureDir(files.superviseDir);
     const owner = bundleOwner();
-    await handOver(configDir, owner);
-    await handOver(logDir, owner);
+    for (const dir of [configDir, logDir, files.superviseDir]) await handOver(dir, owner);
     const image = io.needs['bundle-image'].image;
     const mounts = [
-      { host: configDir, guest: GUEST_CONFIG_DIR, readonly: true },
-      { host: logDir, guest: GUEST_LOG_DIR, readonly: false },
+      { host: configDir, guest: BUNDLE_PATHS.config, readonly: true },
+      { host: logDir, guest: BUNDLE_PATHS.logs, readonly: false },
+      { host: files.gateDir, guest: BUNDLE_PATHS.git, readonly: false },
+      { host: files.superviseDir, guest: BUNDLE_PATHS.supervise, readonly: false },
     ];
     const spec = {
       image,
@@ -104,26 +107,6 @@ export const daemons = bottleTask({
   isDone: async (ctx, out, signal) => (await backendOf(ctx).status([out.bundle], { signal })).get(out.bundle) === 'running',
 });
 
-/** What the bundle's entry point runs: each daemon by its config file, and where it says it is ready. */
-function bundleConfig() {
-  return { egress: `${GUEST_CONFIG_DIR}/egress.json`, readyFile: `${GUEST_LOG_DIR}/ready.json` };
-}
-
-function egressConfig(ctx: BottleCtx) {
-  const { egress } = ctx.plan;
-  return {
-    listen: { host: '0.0.0.0', port: PROXY_PORT },
-    // The probe's name is pinned to the bundle's loopback, and that exact address allowed on its port: nothing else private is.
-    allow: [...egress.allow, { host: CA_PROBE_HOST, port: TLS_PROBE_PORT }, { host: LOOPBACK, port: TLS_PROBE_PORT }],
-    hosts: { [CA_PROBE_HOST]: LOOPBACK },
-    deny: egress.deny,
-    auditLog: `${GUEST_LOG_DIR}/egress.jsonl`,
-    audit: egress.audit,
-    limits: { maxConnections: egress.maxConnections, idleTimeoutMs: egress.idleTimeoutMs },
-    tls: { host: LOOPBACK, port: TLS_PROBE_PORT, cert: `${GUEST_CONFIG_DIR}/tls/server.crt`, key: `${GUEST_CONFIG_DIR}/tls/server.key` },
-  };
-}
-
 /**
  * Waits for a new bundle's ready file (a host file: no call to the backend).
  * Now and then it asks the daemon itself (where the log directory is not
@@ -142,14 +125,15 @@ async function waitReadyFile(ctx: BottleCtx, io: TaskIO, path: string) {
       const state = (await backend.status([ctx.plan.bundle], { signal: io.signal, fresh: true })).get(ctx.plan.bundle);
       if (state !== 'running') throw new TaskError(`the bundle ${ctx.plan.bundle} is ${state}; ${backend.whyStopped(ctx.plan.bundle)}`, { code: 'BUNDLE_DOWN', transient: true });
     }
-    if (io.clock.now() - started > 60_000) throw new TaskError(`the egress proxy in ${ctx.plan.bundle} did not say it was ready in 60 s; ${backend.whyStopped(ctx.plan.bundle)}`, { code: 'UNHEALTHY', transient: true });
+    if (io.clock.now() - started > 60_000) throw new TaskError(`the bundle ${ctx.plan.bundle} did not say its daemons were ready in 60 s; ${backend.whyStopped(ctx.plan.bundle)}`, { code: 'UNHEALTHY', transient: true });
     await io.clock.sleep(50, io.signal);
   }
 }
 
-/** One request to the proxy's health endpoint, from inside the bundle. */
+/** One request to each daemon's health endpoint, from inside the bundle; the first that fails ends it. */
 function probeHealth(ctx: BottleCtx, io: TaskIO) {
-  const probe = ['curl', '-fsS', '--max-time', '2', `http://127.0.0.1:${PROXY_PORT}/health`];
+  const urls = [PROXY_PORT, GIT_GATE_PORT, SUPERVISE_PORT].map((port) => `http://127.0.0.1:${port}/health`);
+  const probe = ['curl', '-fsS', '--fail-early', '--max-time', '2', ...urls];
   return backendOf(ctx)
     .exec(ctx.plan.bundle, probe, { signal: io.signal })
     .catch((error: Error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
@@ -162,7 +146,7 @@ async function waitHealthy(ctx: BottleCtx, io: TaskIO) {
   for (let i = 0; i < 100; i++) {
     const result = await probeHealth(ctx, io);
     if (result.exitCode === 0) {
-      io.log(`egress healthy: ${result.stdout.trim()}`);
+      io.log(`daemons healthy: ${result.stdout.trim()}`);
       return;
     }
     last = result.stderr.trim();
@@ -172,5 +156,5 @@ async function waitHealthy(ctx: BottleCtx, io: TaskIO) {
     }
     await io.clock.sleep(100, io.signal);
   }
-  throw new TaskError(`the egress proxy in ${ctx.plan.bundle} did not answer its health check: ${last}`, { code: 'UNHEALTHY', transient: true });
+  throw new TaskError(`the daemons in ${ctx.plan.bundle} did not all answer their health checks: ${last}`, { code: 'UNHEALTHY', transient: true });
 }

@@ -12,10 +12,10 @@
  * ```
  * Each daemon may be left out, not all of them; `readyFile` may be left out.
  */
-import { readFile } from 'node:fs/promises';
-import { createChecks } from '../egress/config-checks.js';
+import { readJsonConfig } from '../shared/config-file.js';
+import { createChecks } from '../shared/config-checks.js';
 
-export const DAEMON_NAMES = ['egress'] as const;
+export const DAEMON_NAMES = ['egress', 'gitGate', 'supervise'] as const;
 export type DaemonName = (typeof DAEMON_NAMES)[number];
 
 export interface BundleConfig {
@@ -47,17 +47,6 @@ export function checkBundleConfig(value: unknown, source = 'the bundle config'):
 }
 
 export async function loadBundleConfig(path: string): Promise<BundleConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new BundleConfigError(`cannot read the bundle config ${path}: ${(error as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new BundleConfigError(`the bundle config ${path} is not JSON: ${(error as Error).message}`);
-  }
+  const value = await readJsonConfig(path, 'bundle config', (message, cause) => new BundleConfigError(message, { cause }));
   return checkBundleConfig(value, `bundle config ${path}`);
 }

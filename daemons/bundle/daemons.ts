@@ -5,6 +5,8 @@
  */
 import { loadConfig } from '../egress/config.js';
 import { startEgress } from '../egress/daemon.js';
+import { loadGitGateConfig, startGitGate } from '../git-gate/index.js';
+import { loadSuperviseConfig, MCP_PATH, startSupervise } from '../supervise/index.js';
 import type { DaemonName } from './config.js';
 
 export interface Address {
@@ -35,6 +37,25 @@ export const DAEMONS: Record<DaemonName, StartDaemon> = {
     return {
       address: running.proxy,
       summary: `listening on ${running.proxy.host}:${running.proxy.port}${tls}; ${config.allow.length} allow rule(s); audit log ${config.auditLog}`,
+      close: () => running.close(),
+    };
+  },
+  async gitGate(configPath, hooks) {
+    const config = await loadGitGateConfig(configPath);
+    // The hook reads the same file on every push.
+    const running = await startGitGate(config, { configPath, onAuditError: (error) => hooks.warn('gitGate', `audit log write failed: ${error.message}`) });
+    return {
+      address: running.address,
+      summary: `serving ${config.repo} on ${running.address.host}:${running.address.port}; pushes to ${config.push.join(', ') || 'no ref'}; audit log ${config.auditLog}`,
+      close: () => running.close(),
+    };
+  },
+  async supervise(configPath, hooks) {
+    const config = await loadSuperviseConfig(configPath);
+    const running = await startSupervise(config, { onError: (error) => hooks.warn('supervise', error.message) });
+    return {
+      address: running.address,
+      summary: `MCP on ${running.address.host}:${running.address.port}${MCP_PATH}; messages in ${config.dir}; ask_human waits ${Math.round(config.askTimeoutMs / 1000)} s`,
       close: () => running.close(),
     };
   },

@@ -11,8 +11,10 @@
  */
 import { AuditLogError } from '../egress/audit-log.js';
 import { EgressConfigError } from '../egress/config.js';
-import { ListenError } from '../egress/listen.js';
+import { ListenError } from '../shared/listen.js';
 import { TlsFilesError } from '../egress/tls-health.js';
+import { AuditLogError as GateAuditLogError, GitGateConfigError } from '../git-gate/index.js';
+import { MessageLogError, SuperviseConfigError } from '../supervise/index.js';
 import { BundleConfigError, loadBundleConfig } from './config.js';
 import { startAll } from './start-all.js';
 
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
 }
 
 /** Errors that are the config's or the host's, not a bug: a message, no stack. */
-const USER_ERRORS = [BundleConfigError, EgressConfigError, TlsFilesError, AuditLogError, ListenError];
+const USER_ERRORS = [BundleConfigError, EgressConfigError, TlsFilesError, AuditLogError, ListenError, GitGateConfigError, GateAuditLogError, SuperviseConfigError, MessageLogError];
 
 main().catch((error: unknown) => {
   const known = USER_ERRORS.some((kind) => error instanceof kind);

@@ -9,7 +9,7 @@
 import { isIP } from 'node:net';
 import type { AllowRule } from './allowlist.js';
 import { canonicalIp, parseCidr } from './cidr.js';
-import type { Checks } from './config-checks.js';
+import type { Checks } from '../shared/config-checks.js';
 import { isHostName, normalizeHost } from './host-name.js';
 
 const RULE_FIELDS = ['host', 'port'] as const;

@@ -24,10 +24,10 @@
  * may be left out: they default to {}, [], 64 MiB and 2 files, 256 connections
  * and 5 minutes, and 127.0.0.1.
  */
-import { readFile } from 'node:fs/promises';
+import { readJsonConfig } from '../shared/config-file.js';
 import type { AllowRule } from './allowlist.js';
-import type { Checks } from './config-checks.js';
-import { createChecks } from './config-checks.js';
+import type { Checks } from '../shared/config-checks.js';
+import { createChecks } from '../shared/config-checks.js';
 import { allowRules, denyBlocks, hostsMap } from './config-destinations.js';
 
 export interface ListenConfig {
@@ -90,22 +90,7 @@ export class EgressConfigError extends Error {
 
 /** Reads and validates the config file at `path`. */
 export async function loadConfig(path: string): Promise<EgressConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new EgressConfigError(
-      `Cannot read the egress config ${path}: ${(error as Error).message}. Pass the path of a JSON config file.`,
-      [],
-      error,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new EgressConfigError(`The egress config ${path} is not valid JSON: ${(error as Error).message}.`, [], error);
-  }
+  const value = await readJsonConfig(path, 'egress config', (message, cause) => new EgressConfigError(message, [], cause));
   return parseConfig(value, path);
 }
 

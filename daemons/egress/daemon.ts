@@ -8,7 +8,7 @@
 import { openAuditLog } from './audit-log.js';
 import type { AuditLog } from './audit-log.js';
 import type { EgressConfig } from './config.js';
-import type { BoundAddress } from './listen.js';
+import type { BoundAddress } from '../shared/listen.js';
 import { createProxyServer } from './proxy-server.js';
 import type { TlsHealthServer } from './tls-health.js';
 import { createTlsHealthServer, loadTlsFiles } from './tls-health.js';

@@ -149,6 +149,9 @@ function guestEnvironment(plan: BottlePlan, own: Record<string, string>): Record
     DISABLE_ERROR_REPORTING: '1',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
+    // ask_human waits for a person: Claude Code must not give up on the call before the supervise service does.
+    MCP_TOOL_TIMEOUT: String(plan.supervise.askTimeoutMs + 60_000),
+    CLAUDE_CODE_MCP_TOOL_IDLE_TIMEOUT: String(plan.supervise.askTimeoutMs + 60_000),
     BOTTLE_AGENT: plan.agent,
     BOTTLE_SLUG: plan.slug,
     ...own,

@@ -22,7 +22,7 @@ afterEach(() => c.cleanup());
 describe('bottle CLI errors', () => {
   it('names an unknown command and lists the commands', async () => {
     expect(await cli('upp')).toBe(2);
-    expect(c.err).toBe('bottle: unknown command "upp"; commands: up, down, status, task, graph, exec, claude, git, validate, schema\n');
+    expect(c.err).toBe('bottle: unknown command "upp"; commands: up, down, status, task, graph, exec, claude, git, inbox, answer, validate, schema\n');
   });
 
   it('refuses a --limit it does not know, or out of range, before anything runs', async () => {

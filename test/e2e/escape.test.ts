@@ -229,15 +229,16 @@ describe('hardened machines', () => {
     expect((await guest(plans[0]!.machine, ['grep', 'CapEff', '/proc/self/status'], '0')).stdout).toMatch(/^CapEff:\s+0+$/);
   });
 
-  it('runs the bundle as no root, on a read-only root, its log directory the only writable host path', async () => {
+  it('runs the bundle as no root, on a read-only root, its logs, gate repository and messages the only writable host paths', async () => {
     const b = JSON.parse((await dockerOut(['inspect', plans[0]!.bundle])).stdout)[0];
     expect(b.Config.User).not.toMatch(/^(0|root)?(:|$)/);
     expect(b.HostConfig.ReadonlyRootfs).toBe(true);
     expect(b.HostConfig.CapDrop).toEqual(['ALL']);
     expect(b.HostConfig.SecurityOpt).toEqual(['no-new-privileges']);
-    expect(b.HostConfig.Memory).toBe(256 * 1024 * 1024);
+    expect(b.HostConfig.Memory).toBe(512 * 1024 * 1024);
     const writable = b.Mounts.filter((m: { RW: boolean }) => m.RW).map((m: { Source: string }) => m.Source);
-    expect(writable).toEqual([join(work, 'state', plans[0]!.slug, 'egress')]);
+    const state = join(work, 'state', plans[0]!.slug);
+    expect(writable.sort()).toEqual([join(state, 'egress'), join(state, 'gate'), join(state, 'supervise')]);
     expect((await dockerOut(['exec', plans[0]!.bundle, 'id', '-u'])).stdout).not.toBe('0');
   });
 });

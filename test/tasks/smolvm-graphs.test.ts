@@ -22,7 +22,6 @@ let fake: FakeSmolvm;
 /** Just enough of a guest: health answers, git's config and remote, claude's MCP list. */
 function scriptedGuest() {
   const git = new Map<string, string>();
-  const mcp = new Map<string, string>();
   return (call: GuestCall) => {
     const argv = unwrapUser(call.argv).argv;
     const key = (k: string) => `${call.machine} ${k}`;
@@ -34,8 +33,8 @@ function scriptedGuest() {
       return git.has(key('origin')) ? { stdout: `${git.get(key('origin'))}\n` } : { exitCode: 2, stderr: "error: No such remote 'origin'\n" };
     }
     if (argv[0] === 'git' && argv[3] === 'remote') return void git.set(key('origin'), argv[6]!);
-    if (argv[0] === 'claude' && argv[2] === 'add') return void mcp.set(call.machine, argv.at(-1)!);
-    if (argv[0] === 'claude' && argv[2] === 'get') return { stdout: `supervise:\n  Scope: User config\n  Type: http\n  URL: ${mcp.get(call.machine)}\n` };
+    // What Claude Code 2.1 prints [claude mcp list], for the server the supervise task registered.
+    if (argv[0] === 'claude' && argv[2] === 'list') return { stdout: 'Checking MCP server health…\n\nsupervise: http://10.0.0.2:8765/mcp (HTTP) - ✔ Connected\n' };
     return defaultGuest(call);
   };
 }
@@ -75,7 +74,12 @@ describe('the up graph on smolvm', () => {
     }
     expect(bundle).toContain('--net');
     expect(flagsOf(bundle!, '--allow-cidr')).toEqual([]);
-    expect(flagsOf(bundle!, '-v')).toEqual([`${plan.stateDir}/bundle:/etc/bot-bottle:ro`, `${plan.stateDir}/egress:/var/log/bot-bottle`]);
+    expect(flagsOf(bundle!, '-v')).toEqual([
+      `${plan.stateDir}/bundle:/etc/bot-bottle:ro`,
+      `${plan.stateDir}/egress:/var/log/bot-bottle`,
+      `${plan.stateDir}/gate:/var/lib/bot-bottle/git`,
+      `${plan.stateDir}/supervise:/var/lib/bot-bottle/supervise`,
+    ]);
     expect(agent).not.toContain('--net');
     expect(flagsOf(agent!, '--allow-cidr')).toEqual(['100.96.1.2/32']);
     expect(flagsOf(agent!, '--label')).toContain('bot-bottle.role=agent');

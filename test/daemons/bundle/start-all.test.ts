@@ -33,6 +33,20 @@ describe('startAll', () => {
     expect((await viaProxy(port ?? 0, { url: '/health' })).status).toBe(200);
   });
 
+  it('runs egress and supervise side by side, each answering its own health check', async () => {
+    const dir = await tempDir();
+    const supervise = join(dir, 'supervise.json');
+    await writeFile(supervise, JSON.stringify({ listen: { host: '127.0.0.1', port: 0 }, dir: join(dir, 'messages'), askTimeoutMs: 60_000 }));
+    const readyFile = join(dir, 'ready.json');
+    const bundle = await startAll(checkBundleConfig({ egress: await egressConfig(dir), supervise, readyFile }), quiet);
+    onTestFinished(() => bundle.close());
+    expect(bundle.daemons.map((d) => d.name)).toEqual(['egress', 'supervise']);
+    const ready = JSON.parse(await readFile(readyFile, 'utf8'));
+    expect(Object.keys(ready.daemons)).toEqual(['egress', 'supervise']);
+    const health = await fetch(`http://127.0.0.1:${ready.daemons.supervise.port}/health`);
+    expect(await health.json()).toEqual({ status: 'ok', daemon: 'supervise' });
+  });
+
   it('writes no ready file when a daemon cannot listen, and stops the ones it started', async () => {
     const dir = await tempDir();
     const readyFile = join(dir, 'ready.json');
@@ -43,6 +57,7 @@ describe('startAll', () => {
     let started = 0;
     let closedFirst = false;
     const start: typeof DAEMONS = {
+      ...DAEMONS,
       egress: async (path, hooks) => {
         const running = await DAEMONS.egress(path, hooks);
         if (started++ > 0) return running;

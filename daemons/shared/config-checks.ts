@@ -2,8 +2,8 @@
  * The field checks config.ts builds its sections from: each returns the value
  * when it is what was expected, or records one problem sentence naming the
  * field, what was expected and what it got, and returns undefined, so every
- * problem of a config is found in one pass. It knows no field of the egress
- * config itself.
+ * problem of a config is found in one pass. Every daemon's config uses it;
+ * it knows no field of any.
  */
 
 export interface Checks {
@@ -16,7 +16,10 @@ export interface Checks {
    * typo must not pass silently). Without `known`, any key is taken.
    */
   object(value: unknown, field: string, known?: readonly string[]): Record<string, unknown> | undefined;
+  array(value: unknown, field: string): readonly unknown[] | undefined;
   text(value: unknown, field: string): string | undefined;
+  /** A string that starts with `/`. */
+  absolutePath(value: unknown, field: string): string | undefined;
   /** An integer from `min` to `max`; `orElse` adds to the expectation (`' or null (...)'`). */
   integer(value: unknown, field: string, min: number, max: number, orElse?: string): number | undefined;
 }
@@ -39,6 +42,12 @@ export function createChecks(): Checks {
       }
       return record;
     },
+    array(value, field) {
+      return Array.isArray(value) ? value : fail(field, 'an array', value);
+    },
+    absolutePath(value, field) {
+      return typeof value === 'string' && value.startsWith('/') ? value : fail(field, 'an absolute path (starting with /)', value);
+    },
     text(value, field) {
       return typeof value === 'string' && value.trim().length > 0 ? value : fail(field, 'a non-empty string', value);
     },
@@ -50,7 +59,7 @@ export function createChecks(): Checks {
   };
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
