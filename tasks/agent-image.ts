@@ -11,6 +11,7 @@ export interface ImageOutput {
 export const agentImage = runTask({
   id: 'agent-image',
   title: 'Agent image',
+  summary: 'images/agent: git, curl, Node and Claude Code',
   needs: [baseImage],
   resources: [IMAGE_BUILD],
   retry: { attempts: 2 },

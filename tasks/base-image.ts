@@ -10,6 +10,7 @@ export interface BaseImageOutput {
 export const baseImage = runTask({
   id: 'base-image',
   title: 'Base image',
+  summary: 'the base our images build FROM (a debootstrap rootfs, or BOTTLE_BASE_IMAGE)',
   resources: [IMAGE_BUILD],
   retry: { attempts: 2 },
   fingerprint: () => ({ image: baseImageName() }),

@@ -8,6 +8,7 @@ import { op, runTask } from './context.js';
 export const bundleImage = runTask({
   id: 'bundle-image',
   title: 'Bundle image',
+  summary: 'images/bundle: Node, git and the bundled daemons',
   needs: [baseImage],
   resources: [IMAGE_BUILD],
   retry: { attempts: 2 },

@@ -23,6 +23,7 @@ export interface CaOutput {
 export const ca = bottleTask({
   id: 'ca',
   title: 'CA',
+  summary: "the bottle CA in the guest's trust stores",
   needs: [prepare, startVm],
   resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 500 },

@@ -44,6 +44,7 @@ export type TypedIO<N extends readonly AnyTask[]> = Omit<TaskIO, 'needs'> & { re
 interface TaskSpec<C, O, Id extends string, N extends readonly AnyTask[]> {
   readonly id: Id;
   readonly title: string;
+  readonly summary?: string;
   readonly needs?: N;
   readonly retry?: TaskDef['retry'];
   readonly timeoutMs?: number;

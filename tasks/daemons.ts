@@ -44,6 +44,7 @@ const BUNDLE_PIDS = 256;
 export const daemons = bottleTask({
   id: 'daemons',
   title: 'Daemons',
+  summary: "the bundle: egress proxy :3128, git gate :8418, supervise MCP :8765; waits for each one's health",
   needs: [network, bundleImage, prepare, gateRepo],
   resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 1000 },

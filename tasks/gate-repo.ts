@@ -28,6 +28,7 @@ export interface GateRepoOutput {
 export const gateRepo = bottleTask({
   id: 'gate-repo',
   title: 'Gate repository',
+  summary: "the gate repository: git.repo's branches and tags, HEAD at the workspace's branch",
   needs: [prepare],
   resources: [HOST_CPU],
   retry: { attempts: 2 },

@@ -25,6 +25,7 @@ function wanted(ctx: BottleCtx): GitOutput {
 export const git = bottleTask({
   id: 'git',
   title: 'Git',
+  summary: "the git identity of the agent's commits",
   needs: [startVm],
   resources: [BACKEND_CALLS],
   retry: { attempts: 2 },

@@ -7,6 +7,7 @@ import { backendOf, bottleTask, op } from './context.js';
 export const network = bottleTask({
   id: 'network',
   title: 'Network',
+  summary: "the bottle's internal network and the bundles' shared way out",
   needs: [prepare],
   resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 500 },

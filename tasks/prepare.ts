@@ -23,6 +23,7 @@ export interface PrepareOutput {
 export const prepare = bottleTask({
   id: 'prepare',
   title: 'Prepare',
+  summary: 'state dir, skills found on the host, the bottle CA, plan.json',
   resources: [HOST_CPU],
   fingerprint: (ctx) => ctx.plan,
   run: async (ctx, io): Promise<PrepareOutput> => {

@@ -21,6 +21,7 @@ export interface PromptOutput {
 export const prompt = bottleTask({
   id: 'prompt',
   title: 'Prompt',
+  summary: 'the prompt at ~/.claude-bottle-prompt.txt',
   needs: [startVm],
   resources: [BACKEND_CALLS],
   retry: { attempts: 2 },

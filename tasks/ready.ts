@@ -26,6 +26,7 @@ export interface ReadyOutput {
 export const ready = bottleTask({
   id: 'ready',
   title: 'Ready',
+  summary: 'one TLS request through the proxy; what bottle status shows',
   needs: [prompt, skills, ca, git, supervise],
   resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 500 },

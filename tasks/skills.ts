@@ -20,6 +20,7 @@ export interface SkillsOutput {
 export const skills = bottleTask({
   id: 'skills',
   title: 'Skills',
+  summary: 'the skills into ~/.claude/skills',
   needs: [prepare, startVm],
   resources: [BACKEND_CALLS],
   retry: { attempts: 2 },

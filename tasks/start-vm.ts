@@ -93,6 +93,7 @@ function machineConfig(ctx: BottleCtx, image: string) {
 export const startVm = bottleTask({
   id: 'start-vm',
   title: 'Start machine',
+  summary: 'the agent machine, its workspace (a clone of the gate repository) and files in place',
   needs: [prepare, network, agentImage, daemons, gateRepo],
   resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 1000 },

@@ -29,6 +29,7 @@ export function serverLine(output: string): string | undefined {
 export const supervise = bottleTask({
   id: 'supervise',
   title: 'Supervise',
+  summary: 'supervise registered with Claude Code; `claude mcp list` must say connected',
   needs: [startVm],
   resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 1000 },

@@ -40,6 +40,8 @@ export interface TaskIO {
 export interface TaskDef<C = unknown, O = unknown> {
   readonly id: string;
   readonly title: string;
+  /** One line saying what it does, for people reading the graph (`bottle graph`). */
+  readonly summary?: string;
   readonly needs?: readonly string[];
   /** `bottle`: once per item (default); `run`: once per run, shared by all items. */
   readonly scope?: Scope;

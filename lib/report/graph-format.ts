@@ -16,7 +16,7 @@ export function formatGraph(graph: Graph<unknown>, format: GraphFormat): string 
           .map((t) => {
             const scope = t.scope === 'run' ? ' [once per run]' : '';
             const needs = t.needs?.length ? ` <- ${t.needs.join(', ')}` : '';
-            return `${t.id}${scope}${needs}`;
+            return `${t.id}${scope}${needs}${t.summary ? `\n    ${t.summary}` : ''}`;
           })
           .join('\n') + '\n'
       );

@@ -25,6 +25,23 @@ describe('bottle CLI errors', () => {
     expect(c.err).toBe('bottle: unknown command "upp"; commands: up, down, status, task, graph, exec, claude, git, inbox, answer, validate, schema\n');
   });
 
+  it('says how to call git, inbox and answer when they are called wrong, and on bottles that are not up', async () => {
+    await writeFile(join(dir, 'bottle.yaml'), 'bottles:\n  dev: {}\nagents:\n  demo: { bottle: dev }\n');
+    expect(await cli('git', 'push')).toBe(2);
+    expect(c.err).toBe('bottle: unknown `bottle git` command "push"; use fetch or log\n');
+    expect(await cli('git', 'log', 'a', 'b')).toBe(2);
+    expect(c.err).toBe('bottle: bottle git log takes one agent, got 2: a, b\n');
+    expect(await cli('git', 'fetch', 'demo')).toBe(2);
+    expect(c.err).toMatch(/agent "demo" has no bottle from .*; run `bottle up demo` first/);
+    expect(await cli('answer', 'demo', '1')).toBe(2);
+    expect(c.err).toContain('give the agent, the question id and the answer');
+    expect(await cli('inbox', 'nobody')).toBe(2);
+    expect(c.err).toContain('agent "nobody" has no bottle');
+    expect(await cli('inbox')).toBe(0);
+    expect(c.out).toContain('no bottles of this manifest have been brought up');
+    expect(existsSync(join(dir, 'state'))).toBe(false);
+  });
+
   it('refuses a --limit it does not know, or out of range, before anything runs', async () => {
     await writeFile(join(dir, 'bottle.yaml'), 'bottles:\n  dev: {}\nagents:\n  demo: { bottle: dev }\n');
     expect(await cli('up', '--limit', 'docker=2')).toBe(2);
