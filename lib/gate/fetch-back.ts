@@ -5,13 +5,15 @@
  * `refs/remotes/bottle/<agent>/x`, any other branch keeps its name under that
  * prefix). No other ref of the host repository is written, and no tag. The
  * gate repository is written by a daemon in a sandbox, so before git reads it
- * bottle puts its own config back and drops what could point git elsewhere
- * (alternates, commondir). It does not print (the CLI does).
+ * bottle checks it holds no link (plain-tree.ts), puts its own config back and
+ * drops what could point git elsewhere (alternates, commondir). It does not print (the CLI does).
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRefRules } from '../../daemons/git-gate/ref-rules.js';
+import { writeFileAtomic } from '../state/atomic-write.js';
 import type { HostGit } from './host-git.js';
+import { assertPlainTree } from './plain-tree.js';
 import { GATE_REPO_CONFIG } from './seed.js';
 
 export interface AgentRef {
@@ -24,7 +26,8 @@ export interface AgentRef {
 
 /** Puts the gate repository back the way bottle made it, as far as git's reading it goes. */
 export async function tidyGateRepo(gateRepo: string): Promise<void> {
-  await writeFile(join(gateRepo, 'config'), GATE_REPO_CONFIG);
+  await assertPlainTree(gateRepo);
+  await writeFileAtomic(join(gateRepo, 'config'), GATE_REPO_CONFIG, 0o644);
   for (const file of ['objects/info/alternates', 'objects/info/http-alternates', 'commondir']) await rm(join(gateRepo, file), { force: true });
 }
 

@@ -39,6 +39,10 @@ export async function hostGit(configPath: string, trusted: readonly string[]): P
     GIT_CONFIG_GLOBAL: configPath,
     GIT_TERMINAL_PROMPT: '0',
     GIT_ASKPASS: '/bin/false',
+    // No repository's hook runs for bottle (a gate repository's could be the bundle's doing).
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'core.hooksPath',
+    GIT_CONFIG_VALUE_0: '/dev/null',
   };
   const attempt: HostGit['try'] = (args, options = {}) =>
     run('git', args, { env, extendEnv: false, echo: false, ...(options.cwd && { cwd: options.cwd }), ...(options.input !== undefined && { input: options.input }), ...(options.signal && { signal: options.signal }) });

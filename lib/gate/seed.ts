@@ -10,11 +10,13 @@
  * (the gate-repo task does) or serve anything.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TaskError } from '../engine/index.js';
 import { createRefRules } from '../../daemons/git-gate/ref-rules.js';
+import { writeFileAtomic } from '../state/atomic-write.js';
 import type { HostGit } from './host-git.js';
+import { assertPlainTree } from './plain-tree.js';
 
 export interface SeedInput {
   /** Absolute path of the bare gate repository. */
@@ -38,21 +40,28 @@ export interface SeedResult {
   refs: number;
 }
 
-/** What bottle writes as the gate repository's config, every time: nothing else is kept. */
-export const GATE_REPO_CONFIG = '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n[receive]\n\tdenyDeletes = true\n\tdenyNonFastForwards = true\n';
+/**
+ * What bottle writes as the gate repository's config, every time: nothing
+ * else is kept. No hook of the repository's own ever runs (the gate sets its
+ * hooks on git's command line, which wins).
+ */
+export const GATE_REPO_CONFIG =
+  '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n\thooksPath = /dev/null\n[receive]\n\tdenyDeletes = true\n\tdenyNonFastForwards = true\n';
 
 const NO_HOST_BRANCH = 'main';
 
 export async function seedGateRepo(git: HostGit, input: SeedInput): Promise<SeedResult> {
   const { gateRepo, hostRepo, signal } = input;
   const opts = { ...(signal && { signal }), ...(input.log && { log: input.log }) };
+  if (existsSync(gateRepo)) await assertPlainTree(gateRepo);
   if (!existsSync(join(gateRepo, 'HEAD'))) {
     await mkdir(gateRepo, { recursive: true });
     await git(['init', '--quiet', '--bare', gateRepo], opts);
     // git's inert samples: the gate's hooks come from the gate (core.hooksPath), none from here.
     await rm(join(gateRepo, 'hooks'), { recursive: true, force: true });
   }
-  await writeFile(join(gateRepo, 'config'), GATE_REPO_CONFIG);
+  // Renamed into place: a link standing there is replaced, not written through.
+  await writeFileAtomic(join(gateRepo, 'config'), GATE_REPO_CONFIG, 0o644);
   const gate = (args: string[], more: { input?: string } = {}) => git(['--git-dir', gateRepo, ...args], { ...opts, ...more });
   if (hostRepo === null) {
     const branch = input.branch ?? NO_HOST_BRANCH;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { treeEntries } from '../backends/guest-files.js';
 import type { FilesRequest } from '../backends/types.js';
 import type { HostGit } from '../gate/host-git.js';
+import { assertPlainTree } from '../gate/plain-tree.js';
 import type { BottlePlan } from '../plan/types.js';
 
 export interface WorkspaceSource {
@@ -23,6 +24,7 @@ export interface WorkspaceSource {
 }
 
 export async function workspaceFiles(git: HostGit, plan: BottlePlan, source: WorkspaceSource, signal?: AbortSignal): Promise<FilesRequest> {
+  await assertPlainTree(source.gateRepo);
   const temp = await mkdtemp(join(plan.stateDir, 'workspace-'));
   try {
     const dir = join(temp, 'workspace');

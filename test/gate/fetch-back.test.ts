@@ -4,7 +4,7 @@
  * moves, and what the sandbox could have planted in the gate repository
  * (its config, alternates) is not followed.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,13 @@ describe('fetchBack', () => {
     await fetchBack(git, { gateRepo: gate, hostRepo: host, agent: 'a', push: PUSH });
     expect(await readFile(join(gate, 'config'), 'utf8')).toBe(GATE_REPO_CONFIG);
     await expect(readFile(join(gate, 'objects', 'info', 'alternates'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses to read a gate repository that holds a link, fetching nothing', async () => {
+    const { host, gate, git } = await setup();
+    await symlink('/etc', join(gate, 'refs', 'heads', 'bottle', 'a', 'etc'));
+    await expect(fetchBack(git, { gateRepo: gate, hostRepo: host, agent: 'a', push: PUSH })).rejects.toThrow(/is a symbolic link/);
+    await expect(user(host, 'rev-parse', '--verify', '-q', 'refs/remotes/bottle/a/x')).rejects.toThrow();
   });
 
   it('lists the commits the agent added, newest first, without the host\'s', async () => {

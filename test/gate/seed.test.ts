@@ -5,7 +5,7 @@
  * refs are never touched.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -104,5 +104,30 @@ describe('seedGateRepo', () => {
     await writeFile(join(gate, 'config'), '[core]\n\tbare = true\n\tfsmonitor = /tmp/evil\n');
     await seedGateRepo(git, { gateRepo: gate, hostRepo: host, branch: null, push: PUSH });
     expect(await readFile(join(gate, 'config'), 'utf8')).toBe(GATE_REPO_CONFIG);
+  });
+
+  it('runs no hook the gate repository holds (the bundle could have put one there)', async () => {
+    const { host, gate, git } = await setup();
+    await seedGateRepo(git, { gateRepo: gate, hostRepo: host, branch: null, push: PUSH });
+    const marker = join(gate, '..', 'hook-ran');
+    await mkdir(join(gate, 'hooks'), { recursive: true });
+    for (const hook of ['reference-transaction', 'post-update', 'pre-auto-gc']) {
+      await writeFile(join(gate, 'hooks', hook), `#!/bin/sh\ntouch ${marker}\n`);
+      await chmod(join(gate, 'hooks', hook), 0o755);
+    }
+    await user(host, 'commit', '-q', '--allow-empty', '-m', 'moves main');
+    await seedGateRepo(git, { gateRepo: gate, hostRepo: host, branch: null, push: PUSH });
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('leaves a gate repository holding a link untouched, and what it points at too', async () => {
+    const { host, gate, git } = await setup();
+    await seedGateRepo(git, { gateRepo: gate, hostRepo: host, branch: null, push: PUSH });
+    const victim = join(gate, '..', 'victim.txt');
+    await writeFile(victim, 'precious\n');
+    await rm(join(gate, 'config'));
+    await symlink(victim, join(gate, 'config'));
+    await expect(seedGateRepo(git, { gateRepo: gate, hostRepo: host, branch: null, push: PUSH })).rejects.toThrow(/config is a symbolic link; it is left untouched/);
+    expect(await readFile(victim, 'utf8')).toBe('precious\n');
   });
 });
