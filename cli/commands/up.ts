@@ -56,7 +56,7 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
     cwd: cli.cwd,
     withSubnets: true,
   });
-  const problems = preflight(session.planned.map((p) => p.plan));
+  const problems = await preflight(session.planned.map((p) => p.plan));
   if (problems.length > 0) throw new UsageError(`cannot bring the bottles up:\n  - ${problems.join('\n  - ')}`);
   if (values['dry-run']) return dryRun(session, cli, mode === 'json', values.force ?? false);
   const reporter = await reporterFor(resolveMode(mode, cli.isTTY), reporterStreams(cli), values.verbose ?? false);

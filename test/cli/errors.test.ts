@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inProcessCli, type InProcessCli } from '../helpers/in-process-cli.js';
 import { GUEST, GUEST_SHOWN, RAW_CONTROL } from '../report/hostile.js';
@@ -94,6 +95,22 @@ describe('bottle CLI errors', () => {
     expect(await cli('up')).toBe(2);
     expect(c.err).toContain(`skill "absent" not found; looked in ${join(dir, 'skills', 'absent')}, `);
     expect(c.err).not.toContain('"present"');
+    expect(existsSync(join(dir, 'state'))).toBe(false);
+  });
+
+  it('fails a git.branch the repository does not have, or a detached HEAD without one, before anything starts', async () => {
+    const repo = join(dir, 'repo');
+    const git = (...args: string[]) => execa('git', ['-C', repo, ...args], { env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } });
+    await execa('git', ['init', '-q', '-b', 'main', repo]);
+    await git('-c', 'user.name=u', '-c', 'user.email=u@x', 'commit', '-q', '--allow-empty', '-m', 'first');
+    await writeFile(join(dir, 'bottle.yaml'), 'bottles:\n  dev: { git: { repo: ./repo, branch: develop } }\nagents: { demo: { bottle: dev }, other: { bottle: dev } }\n');
+    expect(await cli('up')).toBe(2);
+    // Asked once for the two bottles that share the repository and branch.
+    expect(c.err).toBe(`bottle: cannot bring the bottles up:\n  - bottle "dev": git.branch "develop" is not a branch of ${repo}; its branches are main. Set git.branch to one of them, or create it there\n`);
+    await writeFile(join(dir, 'bottle.yaml'), 'bottles:\n  dev: { git: { repo: ./repo } }\nagents: { demo: { bottle: dev } }\n');
+    await git('checkout', '-q', '--detach');
+    expect(await cli('up')).toBe(2);
+    expect(c.err).toContain(`the HEAD of git.repo ${repo} is detached (no current branch); set git.branch to one of main`);
     expect(existsSync(join(dir, 'state'))).toBe(false);
   });
 
