@@ -14,7 +14,7 @@ import { backendsForRun } from '../lib/backends/registry.js';
 import { firstAvailableBackend } from '../lib/backends/available.js';
 import { cacheDir } from '../lib/images/paths.js';
 import { builtImages } from '../lib/images/images.js';
-import type { RunEnv } from '../tasks/context.js';
+import { oncePerRun, type RunEnv } from '../tasks/context.js';
 import { UsageError } from './usage-error.js';
 import { defaultLimits, type LimitName } from '../lib/limits/names.js';
 
@@ -84,7 +84,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     defaultBackend,
     backendFor,
   });
-  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendFor };
+  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendFor, once: oncePerRun() };
   return { manifestPath: loaded.path, limits: loaded.manifest.limits, stateRoot, planned, runEnv };
 }
 
@@ -126,6 +126,6 @@ export async function openKnownSession(options: Omit<SessionOptions, 'withSubnet
   const stateRoot = resolveStateRoot({ flag: options.stateDir, env: options.env, homedir: homedir(), cwd: options.cwd });
   const known = knownBottles(stateRoot, manifestPath);
   const wanted = (b: KnownBottle) => options.agents.length === 0 || options.agents.some((a) => a === b.plan.agent || a === b.plan.definition);
-  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendsForRun() };
+  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendsForRun(), once: oncePerRun() };
   return { manifestPath, limits: defaultLimits(), stateRoot, planned: known.filter(wanted).map((b) => ({ plan: b.plan, prompt: '', guestEnv: {} })), runEnv };
 }

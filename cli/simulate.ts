@@ -14,7 +14,7 @@ import type { Backend, BackendKind } from '../lib/backends/types.js';
 import { namedImages } from '../lib/images/images.js';
 import { bottleFiles } from '../lib/state/layout.js';
 import { upGraph } from '../graphs/up.js';
-import type { RunEnv } from '../tasks/context.js';
+import { oncePerRun, type RunEnv } from '../tasks/context.js';
 import type { Session } from './session.js';
 import { itemsOf } from './run-locked.js';
 
@@ -39,7 +39,7 @@ export async function simulate(session: Session): Promise<SimulatedCommand[]> {
       if (!recorders.has(kind)) recorders.set(kind, session.runEnv.backend(kind).recording!(record));
       return recorders.get(kind)!;
     };
-    const runEnv: RunEnv = { ...session.runEnv, stateRoot: scratch, images: namedImages, backend };
+    const runEnv: RunEnv = { ...session.runEnv, stateRoot: scratch, images: namedImages, backend, once: oncePerRun() };
     // The plans point into the real state root: the simulation writes into the scratch one instead.
     const moved = planned.map((p) => {
       const stateDir = join(scratch, p.plan.slug);

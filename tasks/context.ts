@@ -16,6 +16,21 @@ export interface RunEnv {
   /** Built for real, or (dry runs) only named. */
   images: Images;
   backend(kind: BackendKind): Backend;
+  /**
+   * Work done once per run for all the bottles that ask with the same key
+   * (a proof that holds for every bottle of an image); the first to ask runs
+   * it, the others get its promise.
+   */
+  once<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** A fresh `once` for a run. */
+export function oncePerRun(): RunEnv['once'] {
+  const done = new Map<string, Promise<unknown>>();
+  return <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    if (!done.has(key)) done.set(key, work());
+    return done.get(key) as Promise<T>;
+  };
 }
 
 export interface BottleCtx extends RunEnv {

@@ -1,10 +1,14 @@
 /**
- * ready: a final probe — both machines run and the agent reaches the proxy —
- * and the summary `bottle status` shows.
+ * ready: a final probe and the summary `bottle status` shows. Both machines
+ * run, and one process in the agent's machine (curl, two transfers) proves
+ * the way out and the trust (a TLS request through the proxy, checked with
+ * the system bundle) and supervise at its registered URL (an MCP
+ * `initialize`, straight to the bundle as NO_PROXY says).
  */
 import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { TaskError } from '../lib/engine/index.js';
 import { CA_PROBE_HOST, TLS_PROBE_PORT } from '../lib/plan/types.js';
+import { MCP_INITIALIZE } from '../lib/provision/claude.js';
 import { ca } from './ca.js';
 import { git } from './git.js';
 import { prompt } from './prompt.js';
@@ -26,7 +30,7 @@ export interface ReadyOutput {
 export const ready = bottleTask({
   id: 'ready',
   title: 'Ready',
-  summary: 'one TLS request through the proxy; what bottle status shows',
+  summary: 'one TLS request through the proxy and an MCP initialize at supervise; what bottle status shows',
   needs: [prompt, skills, ca, git, supervise],
   resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 500 },
@@ -38,10 +42,18 @@ export const ready = bottleTask({
     for (const [name, state] of states) {
       if (state !== 'running') throw new TaskError(`${name} is ${state}`, { code: 'NOT_RUNNING', transient: true });
     }
-    // One request proves the way out and the trust: through the proxy (the guest's HTTPS_PROXY), TLS with the system bundle.
-    const probe = await backend.exec(plan.machine, ['curl', '-fsS', '--max-time', '10', `https://${CA_PROBE_HOST}:${TLS_PROBE_PORT}/health`], { ...op(io), user: plan.user });
-    if (probe.exitCode !== 0) {
+    const supervise = io.needs.supervise.url;
+    const probe = await backend.exec(
+      plan.machine,
+      // --next: the second transfer has options of its own; --fail-early: a failed first ends it.
+      ['curl', '--fail-early', '-fsS', '--max-time', '10', `https://${CA_PROBE_HOST}:${TLS_PROBE_PORT}/health`, '--next', '-fsS', '--max-time', '10', '-H', 'content-type: application/json', '-H', 'accept: application/json, text/event-stream', '--data-binary', MCP_INITIALIZE, supervise],
+      { ...op(io), user: plan.user },
+    );
+    if (probe.exitCode !== 0 && !probe.stdout.includes('"status":"ok"')) {
       throw new TaskError(`the agent cannot make a TLS request through its proxy ${plan.proxyUrl}: ${probe.stderr.trim()}`, { code: 'NO_WAY_OUT', transient: true });
+    }
+    if (probe.exitCode !== 0 || !probe.stdout.includes('"serverInfo"')) {
+      throw new TaskError(`supervise does not answer the agent at ${supervise}: ${probe.stderr.trim() || probe.stdout.trim().slice(-200)}`, { code: 'MCP_NOT_CONNECTED', transient: true });
     }
     return {
       machine: plan.machine,

@@ -1,7 +1,6 @@
 /**
- * Starts the bundle's daemons in order, each from its own config file; if one
- * fails to start, the ones already running are stopped and the error goes
- * on. Once all listen it writes the ready file (a temp file renamed, so a
+ * Starts the bundle's daemons at once, each from its own config file; if one
+ * fails to start, the ones that did are stopped and the first error goes on. Once all listen it writes the ready file (a temp file renamed, so a
  * reader never sees half of it) with each daemon's address. It does not read
  * argv, handle signals or write to the terminal (main.ts does).
  */
@@ -20,8 +19,12 @@ export async function startAll(config: BundleConfig, hooks: DaemonHooks, start =
   const close = async (): Promise<void> => {
     for (const { running } of [...started].reverse()) await running.close();
   };
+  const results = await Promise.allSettled(config.daemons.map(async ({ name, configPath }) => ({ name, running: await start[name](configPath, hooks) })));
+  // In the config's order, whichever listened first.
+  for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
   try {
-    for (const { name, configPath } of config.daemons) started.push({ name, running: await start[name](configPath, hooks) });
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     if (config.readyFile) await announceReady(config.readyFile, started);
   } catch (error) {
     await close();

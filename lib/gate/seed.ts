@@ -10,7 +10,7 @@
  * (the gate-repo task does) or serve anything.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TaskError } from '../engine/index.js';
 import { createRefRules } from '../../daemons/git-gate/ref-rules.js';
@@ -54,19 +54,16 @@ export async function seedGateRepo(git: HostGit, input: SeedInput): Promise<Seed
   const { gateRepo, hostRepo, signal } = input;
   const opts = { ...(signal && { signal }), ...(input.log && { log: input.log }) };
   if (existsSync(gateRepo)) await assertPlainTree(gateRepo);
-  if (!existsSync(join(gateRepo, 'HEAD'))) {
-    await mkdir(gateRepo, { recursive: true });
-    await git(['init', '--quiet', '--bare', gateRepo], opts);
-    // git's inert samples: the gate's hooks come from the gate (core.hooksPath), none from here.
-    await rm(join(gateRepo, 'hooks'), { recursive: true, force: true });
-  }
+  if (!existsSync(join(gateRepo, 'HEAD'))) await initBare(gateRepo);
   // Renamed into place: a link standing there is replaced, not written through.
   await writeFileAtomic(join(gateRepo, 'config'), GATE_REPO_CONFIG, 0o644);
   const gate = (args: string[], more: { input?: string } = {}) => git(['--git-dir', gateRepo, ...args], { ...opts, ...more });
   if (hostRepo === null) {
     const branch = input.branch ?? NO_HOST_BRANCH;
-    await gate(['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
-    return { branch, commit: await commitOf(git, gateRepo, branch), refs: 0 };
+    await writeFileAtomic(join(gateRepo, 'HEAD'), `ref: refs/heads/${branch}\n`, 0o644);
+    // A new empty gate has no ref at all: no git process to ask.
+    const hasRefs = existsSync(join(gateRepo, 'refs', 'heads', branch)) || existsSync(join(gateRepo, 'packed-refs'));
+    return { branch, commit: hasRefs ? await commitOf(git, gateRepo, branch) : null, refs: 0 };
   }
 
   const agents = createRefRules(input.push);
@@ -86,6 +83,16 @@ export async function seedGateRepo(git: HostGit, input: SeedInput): Promise<Seed
   }
   await gate(['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
   return { branch, commit: await commitOf(git, gateRepo, branch), refs: hostRefs.length };
+}
+
+/**
+ * An empty bare repository, as `git init --bare` leaves it but for git's
+ * sample hooks and description (the gate's hooks come from the gate): no git
+ * process, since most bottles have no host repository and a batch makes many.
+ */
+async function initBare(gateRepo: string): Promise<void> {
+  for (const dir of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags']) await mkdir(join(gateRepo, dir), { recursive: true });
+  await writeFileAtomic(join(gateRepo, 'HEAD'), `ref: refs/heads/${NO_HOST_BRANCH}\n`, 0o644);
 }
 
 /** The branches and tags of a repository (`where`: `-C <dir>` or `--git-dir <dir>`). */

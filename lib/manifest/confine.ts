@@ -1,6 +1,7 @@
 /**
  * Keeps the host paths a manifest names inside its project: `skillsDir`, each
- * agent's `promptFile` and the skill directories found for its `skills` must
+ * agent's `promptFile`, each bottle's `git.repo` (its branches go to the
+ * agent) and the skill directories found for its `skills` must
  * resolve, symlinks followed, inside the manifest's directory, below
  * `~/.claude/skills`, or in a directory the user allowed (`--allow-outside`),
  * so a careless or hostile manifest cannot hand the agent files from elsewhere
@@ -116,4 +117,14 @@ export async function skillPathIssues(manifest: Manifest, c: Confinement): Promi
   );
   const issues = (await Promise.all(checks)).filter((issue) => issue !== undefined);
   return skillsDir.ok ? issues : [{ path: 'skillsDir', message: skillsDir.problem }, ...issues];
+}
+
+/** Issues for each bottle's `git.repo`: the repository whose branches and tags the agent gets. */
+export async function gitRepoIssues(manifest: Manifest, c: Confinement): Promise<ManifestIssue[]> {
+  const checks = Object.values(manifest.bottles).map(async (bottle): Promise<ManifestIssue | undefined> => {
+    if (!bottle.git) return undefined;
+    const repo = await confine(bottle.git.repo, `git.repo ${quote(bottle.git.repo)}`, 'directory', c);
+    return repo.ok ? undefined : { path: formatPath(['bottles', bottle.name, 'git', 'repo']), message: repo.problem };
+  });
+  return (await Promise.all(checks)).filter((issue) => issue !== undefined);
 }

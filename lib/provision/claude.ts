@@ -12,6 +12,9 @@ export const SUPERVISE_SERVER = 'supervise';
 export const CLAUDE_CONFIG = '.claude.json';
 export const MAX_CLAUDE_CONFIG_BYTES = 1024 * 1024;
 
+/** The first message of an MCP session: what a client sends to see the server answer. */
+export const MCP_INITIALIZE = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bottle-up', version: '1' } } });
+
 export function superviseUrl(plan: BottlePlan): string {
   return `http://${plan.bundleHost}:${SUPERVISE_PORT}/mcp`;
 }

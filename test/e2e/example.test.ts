@@ -27,7 +27,7 @@ describe('the example manifest', () => {
     const failures = up.events.filter((e) => e.type === 'node-end' && e.status === 'failed');
     expect(up.exitCode, JSON.stringify(failures, null, 2) + up.stderr).toBe(0);
     const bottles: string[] = up.events[0]!.bottles.filter((b: string) => b !== '_run');
-    const backendTasks = new Set(['network', 'daemons', 'start-vm', 'prompt', 'skills', 'ca', 'git', 'supervise', 'ready']);
+    const backendTasks = new Set(['network', 'daemons', 'start-vm', 'prompt', 'skills', 'ca', 'git', 'ready']);
     expect(peakRunning(up.events, backendTasks)).toBe(1);
     expect(bottles.map((b) => b.replace(/-[0-9a-f]{5}$/, '')).sort()).toEqual(['builder', 'reviewer']);
     for (const slug of bottles) {

@@ -150,6 +150,15 @@ describe('bottle up on Docker', () => {
     expect(direct.stdout).toBe('');
   });
 
+  it('proves supervise from every machine, and asks the real Claude Code once for the image they share', async () => {
+    const logs = await Promise.all(plans.map((p) => readFile(join(p.stateDir, 'logs', 'supervise.log'), 'utf8')));
+    expect(logs.filter((log) => /claude mcp get supervise in claude-bottle-.*: Status: . Connected/.test(log))).toHaveLength(1);
+    for (const p of plans) {
+      const record = JSON.parse(await readFile(join(p.stateDir, 'record.json'), 'utf8'));
+      expect(record.tasks.supervise.output).toMatchObject({ connected: true });
+    }
+  });
+
   it('sets the git identity and an origin at the git gate', async () => {
     const p = plans[0]!;
     expect((await guest(p.machine, ['git', 'config', '--global', 'user.email'])).stdout).toBe('alpha@bot-bottle.invalid');

@@ -32,7 +32,7 @@ const VALID: [string, unknown][] = [
             idleTimeout: 60,
           },
           git: {
-            repo: '..',
+            repo: '.',
             branch: 'feature/x',
             push: ['refs/heads/agent/*'],
             secrets: ['ACME-[0-9]{8}', { name: 'acme token', pattern: 'acme_[a-z]{20}' }],

@@ -9,7 +9,7 @@ bottles:
   dev:
     memory: 1g
     git:
-      repo: ../repo
+      repo: ./code
 agents:
   demo:
     bottle: dev
@@ -17,7 +17,7 @@ agents:
 `;
 
 const JSON_MANIFEST = JSON.stringify({
-  bottles: { dev: { memory: '1g', git: { repo: '../repo' } } },
+  bottles: { dev: { memory: '1g', git: { repo: './code' } } },
   agents: { demo: { bottle: 'dev', skills: ['review'] } },
 });
 
@@ -38,7 +38,7 @@ describe('loadManifest: reading files', () => {
     expect(loaded.path).toBe(join(root, 'project', name));
     expect(loaded.dir).toBe(join(root, 'project'));
     expect(loaded.manifest.bottles.dev?.memory).toBe(1024);
-    expect(loaded.manifest.bottles.dev?.git?.repo).toBe(join(root, 'repo'));
+    expect(loaded.manifest.bottles.dev?.git?.repo).toBe(join(root, 'project', 'code'));
     expect(loaded.manifest.skillsDir).toBe(join(root, 'project', 'skills'));
     expect(loaded.manifest.agents.demo?.skills).toStrictEqual(['review']);
   });

@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { defaultLimits } from '../../lib/limits/names.js';
 import { describe, expect, it } from 'vitest';
 import { parseManifest, type Bottle, type Manifest } from '../../lib/manifest/index.js';
@@ -83,7 +83,7 @@ describe('parseManifest: normalised output', () => {
             idleTimeout: 1,
           },
           git: {
-            repo: '../repo',
+            repo: 'repo',
             branch: 'work',
             push: ['refs/heads/agent/*', 'refs/tags/v1.0'],
             secrets: [{ name: 'acme', pattern: 'acme_[a-z]{20}' }],
@@ -132,7 +132,7 @@ describe('parseManifest: normalised output', () => {
             idleTimeout: 1,
           },
           git: {
-            repo: join(dirname(dir), 'repo'),
+            repo: join(dir, 'repo'),
             branch: 'work',
             push: ['refs/heads/agent/*', 'refs/tags/v1.0'],
             secrets: [{ name: 'acme', pattern: 'acme_[a-z]{20}' }],
@@ -173,6 +173,7 @@ describe('parseManifest: normalised output', () => {
     const manifest = await parseManifest(
       { bottles: { dev: { git: { repo: '/srv/repo' } }, shut: { git: { repo: '/srv/repo', push: [] } } }, agents: { a: { bottle: 'dev' } } },
       SOURCE,
+      { allowOutside: ['/srv'] },
     );
     expect(manifest.bottles.dev?.git).toStrictEqual({ repo: '/srv/repo', secrets: [] });
     expect(manifest.bottles.shut?.git).toStrictEqual({ repo: '/srv/repo', push: [], secrets: [] });
@@ -182,6 +183,7 @@ describe('parseManifest: normalised output', () => {
     const manifest = await parseManifest(
       { bottles: { dev: { git: { repo: '/srv/repo', branch: 'dev', secrets: ['ACME-[0-9]{8}', { name: 'acme', pattern: 'acme_[a-z]+' }] } } }, agents: { a: { bottle: 'dev' } } },
       SOURCE,
+      { allowOutside: ['/srv'] },
     );
     expect(manifest.bottles.dev?.git).toStrictEqual({
       repo: '/srv/repo',
@@ -191,6 +193,14 @@ describe('parseManifest: normalised output', () => {
         { name: 'acme', pattern: 'acme_[a-z]+' },
       ],
     });
+  });
+
+  it('refuses a git.repo outside the project, whose branches would go to the agent, unless allowed', async () => {
+    const data = { bottles: { dev: { git: { repo: '/srv/other' } } }, agents: { a: { bottle: 'dev' } } };
+    await expect(parseManifest(data, SOURCE)).rejects.toThrow(
+      'bottles.dev.git.repo: git.repo "/srv/other" is outside the directories a manifest may use (/project, ',
+    );
+    expect((await parseManifest(data, SOURCE, { allowOutside: ['/srv/other'] })).bottles.dev?.git?.repo).toBe('/srv/other');
   });
 
   it('accepts an absolute skillsDir as it is, where it is allowed', async () => {

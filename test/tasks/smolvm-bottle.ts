@@ -11,7 +11,7 @@ import { createSmolvmBackend } from '../../lib/backends/smolvm/backend.js';
 import { cliTransport } from '../../lib/backends/smolvm/cli.js';
 import { upGraph } from '../../graphs/up.js';
 import { builtImages } from '../../lib/images/images.js';
-import type { BottleCtx } from '../../tasks/context.js';
+import { oncePerRun, type BottleCtx } from '../../tasks/context.js';
 import type { FakeSmolvm } from '../backends/smolvm/fake-smolvm.js';
 
 export async function smolvmBottle(work: string, fake: FakeSmolvm, agent: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): Promise<BottleCtx> {
@@ -29,7 +29,7 @@ export async function smolvmBottle(work: string, fake: FakeSmolvm, agent: Record
     defaultBackend: 'docker',
     backendFor: () => backend,
   });
-  return { stateRoot: join(work, 'state'), images: builtImages(join(work, 'cache')), backend: () => backend, ...planned! };
+  return { stateRoot: join(work, 'state'), images: builtImages(join(work, 'cache')), backend: () => backend, once: oncePerRun(), ...planned! };
 }
 
 /** `bottle task <task> <agent>` against one record: needs' outputs come from earlier runs. */

@@ -25,6 +25,8 @@ function scriptedGuest() {
   return (call: GuestCall) => {
     const argv = unwrapUser(call.argv).argv;
     const key = (k: string) => `${call.machine} ${k}`;
+    // ready's two transfers: the TLS probe's health, then the MCP initialize answered as the SDK's server does (SSE).
+    if (argv[0] === 'curl' && argv.includes('--data-binary')) return { stdout: '{"status":"ok","daemon":"egress"}event: message\ndata: {"result":{"protocolVersion":"2025-06-18","serverInfo":{"name":"supervise","version":"1"}},"jsonrpc":"2.0","id":1}\n\n' };
     if (argv[0] === 'curl') return { stdout: '{"ok":true}\n' };
     if (argv[0] === 'node') return { stdout: 'node trusts the bottle CA\n' };
     if (argv[0] === 'git' && argv[1] === 'config' && argv.length === 5) return void git.set(key(argv[3]!), argv[4]!);
@@ -33,8 +35,10 @@ function scriptedGuest() {
       return git.has(key('origin')) ? { stdout: `${git.get(key('origin'))}\n` } : { exitCode: 2, stderr: "error: No such remote 'origin'\n" };
     }
     if (argv[0] === 'git' && argv[3] === 'remote') return void git.set(key('origin'), argv[6]!);
-    // What Claude Code 2.1 prints [claude mcp list], for the server the supervise task registered.
-    if (argv[0] === 'claude' && argv[2] === 'list') return { stdout: 'Checking MCP server health…\n\nsupervise: http://10.0.0.2:8765/mcp (HTTP) - ✔ Connected\n' };
+    // What Claude Code 2.1 prints [claude mcp get supervise] for the server the supervise task registered.
+    if (argv[0] === 'claude' && argv[2] === 'get') {
+      return { stdout: 'supervise:\n  Scope: User config (available in all your projects)\n  Status: ✔ Connected\n  Type: http\n  URL: http://10.0.0.2:8765/mcp\n' };
+    }
     return defaultGuest(call);
   };
 }
