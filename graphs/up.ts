@@ -6,9 +6,9 @@
  *             └─ bundle-image ─┐                  │
  * prepare ─┬─ network ─────────┼─ daemons ─┬─ start-vm ─┬─ ca ────────┐
  *          ├─ gate-repo ───────┘           │            ├─ git ───────┤
- *          └───────────────────────────────┘            ├─ supervise ─┤
- *                                                        ├─ prompt ────┼─ ready
- *                                                        └─ skills ────┘
+ *          └───────────────────────────────┘            ├─ prompt ────┼─ ready
+ *                                                        ├─ skills ────┘
+ *                                                        └─ supervise
  * (start-vm after daemons: the agent starts once its way out is up; it
  * needs gate-repo too, whose clone is the new machine's workspace.)
  */

@@ -3,17 +3,19 @@
  * run, and one process in the agent's machine (curl, two transfers) proves
  * the way out and the trust (a TLS request through the proxy, checked with
  * the system bundle) and supervise at its registered URL (an MCP
- * `initialize`, straight to the bundle as NO_PROXY says).
+ * `initialize`, straight to the bundle as NO_PROXY says). It does not wait
+ * for the `supervise` task: a new machine has Claude Code's config already,
+ * and that task's proof by the real Claude Code, once per image, runs beside
+ * it (the run still waits for it, and a failure there fails the bottle).
  */
 import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { TaskError } from '../lib/engine/index.js';
 import { CA_PROBE_HOST, TLS_PROBE_PORT } from '../lib/plan/types.js';
-import { MCP_INITIALIZE } from '../lib/provision/claude.js';
+import { MCP_INITIALIZE, superviseUrl } from '../lib/provision/claude.js';
 import { ca } from './ca.js';
 import { git } from './git.js';
 import { prompt } from './prompt.js';
 import { skills } from './skills.js';
-import { supervise } from './supervise.js';
 import { backendOf, bottleTask, op } from './context.js';
 
 export interface ReadyOutput {
@@ -31,7 +33,7 @@ export const ready = bottleTask({
   id: 'ready',
   title: 'Ready',
   summary: 'one TLS request through the proxy and an MCP initialize at supervise; what bottle status shows',
-  needs: [prompt, skills, ca, git, supervise],
+  needs: [prompt, skills, ca, git],
   resources: [BACKEND_CALLS],
   retry: { attempts: 3, baseMs: 500 },
   timeoutMs: 60_000,
@@ -42,7 +44,7 @@ export const ready = bottleTask({
     for (const [name, state] of states) {
       if (state !== 'running') throw new TaskError(`${name} is ${state}`, { code: 'NOT_RUNNING', transient: true });
     }
-    const supervise = io.needs.supervise.url;
+    const supervise = superviseUrl(plan);
     const probe = await backend.exec(
       plan.machine,
       // --next: the second transfer has options of its own; --fail-early: a failed first ends it.
@@ -62,7 +64,7 @@ export const ready = bottleTask({
       prompt: io.needs.prompt.path,
       skills: io.needs.skills.skills,
       origin: io.needs.git.origin,
-      supervise: io.needs.supervise.url,
+      supervise,
       ca: io.needs.ca.path,
     };
   },
