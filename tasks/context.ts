@@ -48,7 +48,8 @@ export interface Task<O = unknown, Id extends string = string> extends TaskDef<R
 
 type AnyTask = Task<any, string>;
 
-type OutputOf<T> = T extends Task<infer O, string> ? O : never;
+/** The output a task returns. */
+export type OutputOf<T> = T extends Task<infer O, string> ? O : never;
 
 /** `io.needs` of a task that needs the tasks `N`: each one's output under its id. */
 export type Needs<N extends readonly AnyTask[]> = { readonly [T in N[number] as T['id']]: OutputOf<T> };

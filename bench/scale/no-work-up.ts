@@ -7,6 +7,7 @@
  */
 import { defineGraph, type Graph, type TaskDef } from '../../lib/engine/index.js';
 import { UP_TASKS } from '../../graphs/up.js';
+import type { OutputOf } from '../../tasks/context.js';
 
 /** What a bench bottle's tasks see (the real ones get a BottleCtx). */
 export interface BenchCtx {
@@ -15,24 +16,28 @@ export interface BenchCtx {
   slug?: string;
 }
 
-type Output = (slug: string) => unknown;
+type UpTask = (typeof UP_TASKS)[number];
 
-const image = (name: string): Output => () => ({ image: `bot-bottle/${name}:0123456789ab` });
+/** For each task of the up graph, by id, an output of the type it returns: a task added to the graph fails the type check here. */
+type Outputs = { [T in UpTask as T['id']]: (slug: string) => OutputOf<T> };
+
+const image = (name: string) => () => ({ image: `bot-bottle/${name}:0123456789ab` });
 
 /** Outputs of the shape each real task returns (tasks/*.ts), with made-up values. */
-const OUTPUTS: Record<string, Output> = {
+const OUTPUTS: Outputs = {
   'base-image': image('base'),
   'agent-image': image('agent'),
   'bundle-image': image('bundle'),
   prepare: (s) => ({ skills: [], caCert: `/state/${s}/ca/ca.crt`, caKey: `/state/${s}/ca/ca.key`, caDigest: '0123456789abcdef0123456789abcdef' }),
   network: (s) => ({ network: `claude-bottle-${s}`, id: '0123456789abcdef'.repeat(4) }),
+  'gate-repo': (s) => ({ gateRepo: `/state/${s}/gate/${s}.git`, branch: 'main', commit: null }),
   daemons: (s) => ({ bundle: `claude-bottle-${s}-bundle`, id: 'fedcba9876543210'.repeat(4), proxyUrl: 'http://10.0.0.2:3128', auditLog: `/state/${s}/egress/egress.jsonl` }),
-  'start-vm': (s) => ({ machine: `claude-bottle-${s}`, id: '0123456789abcdef'.repeat(4), image: 'bot-bottle/agent:0123456789ab' }),
+  'start-vm': (s) => ({ machine: `claude-bottle-${s}`, id: '0123456789abcdef'.repeat(4), image: 'bot-bottle/agent:0123456789ab', created: true }),
   prompt: () => ({ path: '/home/agent/.claude-bottle-prompt.txt' }),
   skills: () => ({ dir: '/home/agent/.claude/skills', skills: [] }),
   ca: () => ({ path: '/usr/local/share/ca-certificates/bottle.crt', digest: '0123456789abcdef0123456789abcdef', proven: ['curl', 'node'] }),
   git: (s) => ({ name: 'Agent', email: 'agent@example.com', workspace: '/home/agent/workspace', origin: `http://claude-bottle-${s}-bundle:9418/${s}.git` }),
-  supervise: (s) => ({ name: 'supervise', url: `http://claude-bottle-${s}-bundle:8765/mcp` }),
+  supervise: (s) => ({ name: 'supervise', url: `http://claude-bottle-${s}-bundle:8765/mcp`, connected: true }),
   ready: (s) => ({
     machine: `claude-bottle-${s}`,
     bundle: `claude-bottle-${s}-bundle`,
@@ -47,7 +52,7 @@ const OUTPUTS: Record<string, Output> = {
 
 /** Lines the real tasks log when all goes well (their backends may log more). */
 const LOGS: Record<string, (slug: string) => string[]> = {
-  daemons: () => ['egress healthy: ok'],
+  daemons: () => ['bundle ready: {"status":"ok"}'],
   'start-vm': (s) => [`created claude-bottle-${s} (0123456789ab)`],
   ca: () => ['curl trusts the bottle CA', 'node trusts the bottle CA'],
   git: (s) => [`git identity Agent <agent@example.com>, origin http://claude-bottle-${s}-bundle:9418/${s}.git`],
@@ -55,7 +60,7 @@ const LOGS: Record<string, (slug: string) => string[]> = {
 
 export function noWorkUpGraph(): Graph<BenchCtx> {
   const tasks = UP_TASKS.map((real): TaskDef<BenchCtx> => {
-    const output = OUTPUTS[real.id];
+    const output = (OUTPUTS as Record<string, ((slug: string) => unknown) | undefined>)[real.id];
     if (!output) throw new Error(`bench/scale has no output for task "${real.id}" of the up graph; add one to OUTPUTS`);
     const logs = LOGS[real.id] ?? (() => []);
     return {
