@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[], cli: CliContext) =
   git: async () => (await import('./commands/git.js')).git,
   inbox: async () => (await import('./commands/inbox.js')).inbox,
   answer: async () => (await import('./commands/answer.js')).answer,
+  logs: async () => (await import('./commands/logs.js')).logs,
   validate: async () => (await import('./commands/validate.js')).validate,
   schema: async () => (await import('./commands/schema.js')).schema,
 };
@@ -42,6 +43,7 @@ Commands:
   git fetch|log        what agents pushed: into the host repository, or listed
   inbox                what agents reported and asked (--follow, --json)
   answer <agent> <id>  answer an agent's question
+  logs <agent>         what its proxy let through and refused (--denied, --follow, --json, --machine)
   validate             check the manifest
   schema               print the manifest's JSON Schema
 

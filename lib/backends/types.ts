@@ -142,6 +142,8 @@ export interface Backend {
    * terminal when `tty`); resolves to the command's exit code.
    */
   attach(machine: string, argv: readonly string[], options: { user: string; cwd?: string; tty: boolean }): Promise<number>;
+  /** What the machine's main process printed (`follow`: and what comes, until the signal aborts); a TaskError where the backend keeps none. */
+  logs(machine: string, options: { follow: boolean; signal?: AbortSignal; stdout(chunk: Buffer): void; stderr(chunk: Buffer): void }): Promise<void>;
   /** What a machine is, for many at once: from the run's inventory, or asked anew with `fresh`. */
   status(machines: readonly string[], options?: OpOptions & { fresh?: boolean }): Promise<Map<string, MachineState>>;
   /** Gone afterwards, whether it existed or not. */

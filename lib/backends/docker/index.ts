@@ -12,6 +12,7 @@ import { hostIn } from '../../net/subnets.js';
 import type { Backend } from '../types.js';
 import { containerStates, removeContainer, startContainer } from './containers.js';
 import { attachTo } from './attach.js';
+import { containerLogs } from '../../docker/logs.js';
 import { dockerFiles } from './files.js';
 import { createInventory } from './inventory.js';
 import { ensureNetworks, networksExist, removeNetworks, subnetOf } from './networks.js';
@@ -37,5 +38,6 @@ export function createDockerBackend(): Backend {
     putFiles: files.putFiles,
     readFile: files.readFile,
     attach: attachTo,
+    logs: containerLogs,
   };
 }

@@ -183,6 +183,9 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
       void listed?.then((states) => states.delete(machine));
     },
 
+    async logs(machine: string): Promise<void> {
+      throw new TaskError(`smolvm keeps no console log of ${machine}; run \`bottle exec\` to look inside instead`, { code: 'NO_LOGS' });
+    },
     async attach(machine: string, argv: readonly string[], options: { user: string; cwd?: string; tty: boolean }): Promise<number> {
       if (!transport.attach) throw new TaskError(`an interactive session in ${machine} needs the smolvm CLI on this host (unset BOTTLE_SMOLVM_URL)`, { code: 'SMOLVM_ATTACH_UNSUPPORTED' });
       await requireRunning(machine, {});
