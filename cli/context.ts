@@ -28,6 +28,14 @@ export const MANIFEST_OPTIONS = {
   'allow-outside': { type: 'string', multiple: true },
 } as const;
 
+/** Options of the commands that may (re)write a bottle's egress policy: up and task. */
+export const LIVE_RULES_OPTIONS = {
+  'keep-live-rules': { type: 'boolean' },
+} as const;
+
+export const LIVE_RULES_HELP = `      --keep-live-rules    keep what \`bottle allow\`/\`deny\` changed (default: back to the manifest's egress)
+`;
+
 /** Options of the commands that run a graph: the global cap and the named limits (lib/limits/names.ts). */
 export const RUN_OPTIONS = {
   concurrency: { type: 'string', short: 'j' },

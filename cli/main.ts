@@ -24,6 +24,8 @@ const COMMANDS: Record<string, () => Promise<(args: string[], cli: CliContext) =
   inbox: async () => (await import('./commands/inbox.js')).inbox,
   answer: async () => (await import('./commands/answer.js')).answer,
   logs: async () => (await import('./commands/logs.js')).logs,
+  allow: async () => (await import('./commands/allow.js')).allow,
+  deny: async () => (await import('./commands/allow.js')).deny,
   validate: async () => (await import('./commands/validate.js')).validate,
   schema: async () => (await import('./commands/schema.js')).schema,
 };
@@ -44,6 +46,8 @@ Commands:
   inbox                what agents reported and asked (--follow, --json)
   answer <agent> <id>  answer an agent's question
   logs <agent>         what its proxy let through and refused (--denied, --follow, --json, --machine)
+  allow <agent> <host> let a running bottle reach a host, at once (no restart)
+  deny <agent> <host>  refuse a host to a running bottle, at once
   validate             check the manifest
   schema               print the manifest's JSON Schema
 

@@ -58,6 +58,6 @@ export async function runLocked(session: Session, graph: Graph<RunEnv>, options:
 export function itemsOf(session: Session) {
   return session.planned.map((p) => ({
     key: p.plan.slug,
-    ctx: { ...session.runEnv, plan: p.plan, prompt: p.prompt, guestEnv: p.guestEnv } satisfies BottleCtx,
+    ctx: { ...session.runEnv, plan: p.plan, prompt: p.prompt, guestEnv: p.guestEnv, credentialValues: p.credentialValues ?? [] } satisfies BottleCtx,
   }));
 }

@@ -15,6 +15,7 @@ import { firstAvailableBackend } from '../lib/backends/available.js';
 import { cacheDir } from '../lib/images/paths.js';
 import { builtImages } from '../lib/images/images.js';
 import { oncePerRun, type RunEnv } from '../tasks/context.js';
+import { readCredentials } from '../lib/plan/credentials.js';
 import { UsageError } from './usage-error.js';
 import { defaultLimits, type LimitName } from '../lib/limits/names.js';
 
@@ -31,6 +32,8 @@ export interface SessionOptions {
   cwd: string;
   /** Gather Docker's subnets (up); down and status only need names. */
   withSubnets: boolean;
+  /** --keep-live-rules (up, task). */
+  keepLiveRules?: boolean;
 }
 
 export interface Session {
@@ -84,7 +87,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     defaultBackend,
     backendFor,
   });
-  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendFor, once: oncePerRun() };
+  // Read now, so a missing key stops the run before anything starts.
+  const credentials = await readCredentials(planned.map((p) => p.plan), options.env);
+  if (credentials.problems.length > 0) throw new UsageError(`cannot read the credentials:\n  - ${credentials.problems.join('\n  - ')}`);
+  planned.forEach((p, i) => (p.credentialValues = credentials.values[i]!));
+  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendFor, once: oncePerRun(), keepLiveRules: options.keepLiveRules ?? false };
   return { manifestPath: loaded.path, limits: loaded.manifest.limits, stateRoot, planned, runEnv };
 }
 

@@ -22,6 +22,8 @@ export interface RunEnv {
    * it, the others get its promise.
    */
   once<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /** Keep what `bottle allow`/`deny` changed (up --keep-live-rules); else the manifest's egress policy again. */
+  keepLiveRules?: boolean;
 }
 
 /** A fresh `once` for a run. */
@@ -39,6 +41,8 @@ export interface BottleCtx extends RunEnv {
   prompt: string;
   /** Guest environment with values (may hold secrets: never recorded or logged). */
   guestEnv: Record<string, string>;
+  /** The values of `plan.egress.credentials`, in order: for the bundle's proxy only, never recorded or logged. */
+  credentialValues: readonly string[];
 }
 
 /** A task whose id the type system knows, so the tasks that need it read its output typed. */

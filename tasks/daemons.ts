@@ -26,6 +26,9 @@ import { ensureDir } from '../lib/state/root.js';
 import { CA_PROBE_HOST, GIT_GATE_PORT, PROXY_PORT, SUPERVISE_PORT } from '../lib/plan/types.js';
 import { BUNDLE_PATHS, bundleConfigs } from '../lib/provision/bundle-configs.js';
 import { prepare } from './prepare.js';
+import { egressFilesCurrent, writeEgressFiles } from '../lib/provision/egress-files.js';
+import { describeLiveRules, isEmpty, NO_LIVE_RULES, readLiveRules, type LiveRules } from '../lib/policy/live-rules.js';
+import type { BottlePlan } from '../lib/plan/types.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
 
 export interface DaemonsOutput {
@@ -67,8 +70,12 @@ export const daemons = bottleTask({
     }
     const config = bundleConfigs(plan);
     for (const [name, content] of Object.entries(config)) await writeFileAtomic(join(configDir, name), `${JSON.stringify(content, null, 2)}\n`, 0o644);
-    await ensureDir(files.superviseDir);
     const owner = bundleOwner();
+    const ca = { cert: prepared.caCert, key: prepared.caKey, digest: prepared.caDigest };
+    const live = await liveRulesOfRun(ctx, io);
+    const { issued } = await writeEgressFiles({ plan, files, live, credentialValues: ctx.credentialValues }, ca, owner, op(io));
+    if (issued.length > 0) io.log(`leaf certificates issued for the inspected hosts: ${issued.join(', ')}`);
+    await ensureDir(files.superviseDir);
     for (const dir of [configDir, logDir, files.superviseDir]) await handOver(dir, owner);
     const image = io.needs['bundle-image'].image;
     const mounts = [
@@ -96,7 +103,8 @@ export const daemons = bottleTask({
         ...spec,
         name: plan.bundle,
         labels: { ...plan.labels, 'bot-bottle.role': 'bundle' },
-        configHash: hash(stableStringify({ ...spec, config, ca: prepared.caDigest, networkId })),
+        // The policy and credentials are not in it: the proxy reloads them. Its upstream roots are read at start.
+        configHash: hash(stableStringify({ ...spec, config, ca: prepared.caDigest, networkId, upstreamCa: await upstreamCaDigest(plan) })),
         env: {},
       },
       op(io),
@@ -105,8 +113,33 @@ export const daemons = bottleTask({
     else await waitHealthy(ctx, io);
     return { bundle: plan.bundle, id: info.id, proxyUrl: plan.proxyUrl, auditLog: files.auditLog };
   },
-  isDone: async (ctx, out, signal) => (await backendOf(ctx).status([out.bundle], { signal })).get(out.bundle) === 'running',
+  isDone: async (ctx, out, signal) =>
+    (await backendOf(ctx).status([out.bundle], { signal })).get(out.bundle) === 'running' &&
+    (await egressFilesCurrent({ plan: ctx.plan, files: bottleFiles(ctx.plan.stateDir), live: await keptLiveRules(ctx), credentialValues: ctx.credentialValues })),
 });
+
+/** The live rules this run keeps: all with --keep-live-rules, else none. */
+async function keptLiveRules(ctx: BottleCtx): Promise<LiveRules> {
+  return ctx.keepLiveRules ? readLiveRules(bottleFiles(ctx.plan.stateDir).liveRules) : NO_LIVE_RULES;
+}
+
+/** The live rules kept, or, without --keep-live-rules, dropped (their file removed), saying which. */
+async function liveRulesOfRun(ctx: BottleCtx, io: TaskIO): Promise<LiveRules> {
+  const path = bottleFiles(ctx.plan.stateDir).liveRules;
+  const live = await readLiveRules(path);
+  if (isEmpty(live)) return live;
+  if (ctx.keepLiveRules) {
+    io.log(`live rules kept (--keep-live-rules): ${describeLiveRules(live)}`);
+    return live;
+  }
+  await rm(path, { force: true });
+  io.log(`live rules dropped, back to the manifest: ${describeLiveRules(live)}`);
+  return NO_LIVE_RULES;
+}
+
+async function upstreamCaDigest(plan: BottlePlan): Promise<string | null> {
+  return plan.egress.upstreamCa ? hash(await readFile(plan.egress.upstreamCa, 'utf8')) : null;
+}
 
 /**
  * Waits for a new bundle's ready file (a host file: no call to the backend).

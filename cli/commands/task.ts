@@ -5,13 +5,14 @@
 import { logFile } from '../../lib/state/layout.js';
 import { RUN_ITEM } from '../../lib/engine/index.js';
 import { upGraph } from '../../graphs/up.js';
-import { MANIFEST_OPTIONS, RUN_HELP, RUN_OPTIONS, reporterStreams, type CliContext } from '../context.js';
+import { LIVE_RULES_HELP, LIVE_RULES_OPTIONS, MANIFEST_OPTIONS, RUN_HELP, RUN_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { exitCodeOf } from '../exit-code.js';
 import { parse } from '../parse.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
 import { runLimits, runLocked } from '../run-locked.js';
 import { openSession } from '../session.js';
 import { UsageError } from '../usage-error.js';
+import { liveRulesNotes } from '../live-rules-notes.js';
 
 export const TASK_HELP = `Usage: bottle task <task> <agent> [--with-deps] [--force] [--allow-outside DIR]
 
@@ -20,13 +21,14 @@ the records of earlier runs; its log is shown as it runs.
   --with-deps           run (or confirm up to date) the tasks it needs first
   --force               run it even when it is up to date
   --allow-outside DIR   let promptFile, skillsDir and skills resolve into DIR too (repeatable)
-${RUN_HELP}Tasks: see \`bottle graph\`.
+${LIVE_RULES_HELP}${RUN_HELP}Tasks: see \`bottle graph\`.
 `;
 
 export async function task(args: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parse('task', args, {
     ...MANIFEST_OPTIONS,
     ...RUN_OPTIONS,
+    ...LIVE_RULES_OPTIONS,
     'with-deps': { type: 'boolean' },
     force: { type: 'boolean' },
     progress: { type: 'string' },
@@ -49,7 +51,9 @@ export async function task(args: string[], cli: CliContext): Promise<number> {
     env: cli.env,
     cwd: cli.cwd,
     withSubnets: true,
+    keepLiveRules: values['keep-live-rules'] ?? false,
   });
+  for (const line of await liveRulesNotes(session.planned.map((p) => p.plan), values['keep-live-rules'] ?? false)) cli.stderr(`${line}\n`);
   const item = def.scope === 'run' ? RUN_ITEM : session.planned[0]!.plan.slug;
   const mode = resolveMode(parseProgress(values.progress), cli.isTTY);
   // The log is the point of this command: always shown.

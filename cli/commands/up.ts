@@ -1,7 +1,7 @@
 /** `bottle up [agents..]`: provision bottles with the up graph. */
 import { logFile } from '../../lib/state/layout.js';
 import { upGraph } from '../../graphs/up.js';
-import { MANIFEST_OPTIONS, RUN_HELP, RUN_OPTIONS, reporterStreams, type CliContext } from '../context.js';
+import { LIVE_RULES_HELP, LIVE_RULES_OPTIONS, MANIFEST_OPTIONS, RUN_HELP, RUN_OPTIONS, reporterStreams, type CliContext } from '../context.js';
 import { parse, positiveInt } from '../parse.js';
 import { exitCodeOf } from '../exit-code.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
@@ -10,6 +10,7 @@ import { dryRun } from '../dry-run.js';
 import { openSession } from '../session.js';
 import { preflight } from '../../lib/plan/preflight.js';
 import { UsageError } from '../usage-error.js';
+import { liveRulesNotes } from '../live-rules-notes.js';
 
 export const UP_HELP = `Usage: bottle up [agents..] [options]
 
@@ -25,12 +26,13 @@ Options:
       --dry-run            say what would run and what is up to date; change nothing
       --progress MODE      auto (tty on a terminal, else plain), tty, plain or json
   -v, --verbose            show what tasks print
-${RUN_HELP}`;
+${LIVE_RULES_HELP}${RUN_HELP}`;
 
 export async function up(args: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parse('up', args, {
     ...MANIFEST_OPTIONS,
     ...RUN_OPTIONS,
+    ...LIVE_RULES_OPTIONS,
     // --all: every agent, which is already what no names means.
     all: { type: 'boolean' },
     count: { type: 'string', short: 'n' },
@@ -55,7 +57,9 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
     env: cli.env,
     cwd: cli.cwd,
     withSubnets: true,
+    keepLiveRules: values['keep-live-rules'] ?? false,
   });
+  for (const line of await liveRulesNotes(session.planned.map((p) => p.plan), values['keep-live-rules'] ?? false)) cli.stderr(`${line}\n`);
   const problems = await preflight(session.planned.map((p) => p.plan));
   if (problems.length > 0) throw new UsageError(`cannot bring the bottles up:\n  - ${problems.join('\n  - ')}`);
   if (values['dry-run']) return dryRun(session, cli, mode === 'json', values.force ?? false);

@@ -4,7 +4,7 @@
  * entry here and its name in config.ts. It starts nothing by itself.
  */
 import { loadConfig } from '../egress/config.js';
-import { startEgress } from '../egress/daemon.js';
+import { describePolicy, startEgress } from '../egress/daemon.js';
 import { loadGitGateConfig, startGitGate } from '../git-gate/index.js';
 import { loadSuperviseConfig, MCP_PATH, startSupervise } from '../supervise/index.js';
 import type { DaemonName } from './config.js';
@@ -32,11 +32,15 @@ export type StartDaemon = (configPath: string, hooks: DaemonHooks) => Promise<Ru
 export const DAEMONS: Record<DaemonName, StartDaemon> = {
   async egress(configPath, hooks) {
     const config = await loadConfig(configPath);
-    const running = await startEgress(config, { onAuditError: (error) => hooks.warn('egress', `audit log write failed: ${error.message}`) });
+    const running = await startEgress(config, {
+      onAuditError: (error) => hooks.warn('egress', `audit log write failed: ${error.message}`),
+      onReload: (message) => hooks.warn('egress', message),
+    });
     const tls = running.tls ? `, TLS health on ${running.tls.host}:${running.tls.port}` : '';
+    const policy = config.policyFile ? `policy ${config.policyFile} (followed): ` : '';
     return {
       address: running.proxy,
-      summary: `listening on ${running.proxy.host}:${running.proxy.port}${tls}; ${config.allow.length} allow rule(s); audit log ${config.auditLog}`,
+      summary: `listening on ${running.proxy.host}:${running.proxy.port}${tls}; ${policy}${describePolicy(running.policy())}; audit log ${config.auditLog}`,
       close: () => running.close(),
     };
   },

@@ -1,6 +1,7 @@
 /**
  * Decides whether a parsed target may be reached, and at which address. In
- * order: the name must be on the allowlist (a denied name is never resolved),
+ * order: the name must not be on `denyHosts` and must be on the allowlist (a
+ * refused name is never resolved),
  * then it is resolved (resolve-target.ts), then each address is judged
  * (address-policy.ts): a private or denied address passes only when an allow
  * rule names that IP, or a block containing it, on the target's port. The
@@ -12,12 +13,15 @@ import type { AllowRule } from './allowlist.js';
 import { isAllowed } from './allowlist.js';
 import type { Decision } from './audit-log.js';
 import type { Reply } from './replies.js';
-import { addressRefusedReply, deniedReply, unreachableReply } from './replies.js';
+import { isDeniedHost } from './policy.js';
+import { addressRefusedReply, deniedHostReply, deniedReply, unreachableReply } from './replies.js';
 import type { Resolve } from './resolve-target.js';
 import type { Target } from './target.js';
 
 export interface AdmitOptions {
   readonly allow: readonly AllowRule[];
+  /** Names refused whatever the allow rules say (policy.ts). */
+  readonly denyHosts?: readonly string[];
   readonly resolve: Resolve;
   readonly policy: AddressPolicy;
 }
@@ -28,7 +32,8 @@ export type Admission =
 
 export async function admitTarget(target: Target, options: AdmitOptions): Promise<Admission> {
   const { allow, resolve, policy } = options;
-  if (!isAllowed(allow, target.host, target.port)) return { ok: false, decision: 'deny', reply: deniedReply(target) };
+  const refusal = nameRefusal(target, options);
+  if (refusal) return { ok: false, decision: 'deny', reply: refusal };
 
   let addresses: readonly string[];
   try {
@@ -45,9 +50,16 @@ export async function admitTarget(target: Target, options: AdmitOptions): Promis
   if (address !== undefined) return { ok: true, address };
 
   const [first] = addresses;
-  const [refusal] = refusals;
-  if (first === undefined || refusal === undefined) {
+  const [firstRefusal] = refusals;
+  if (first === undefined || firstRefusal === undefined) {
     return { ok: false, decision: 'allow', reply: unreachableReply(target, new Error('the name resolves to no address')) };
   }
-  return { ok: false, decision: 'deny', reply: addressRefusedReply(target, first, refusal) };
+  return { ok: false, decision: 'deny', reply: addressRefusedReply(target, first, firstRefusal) };
+}
+
+/** The refusal of the name itself (denied host, not on the allowlist), before anything is resolved. */
+export function nameRefusal(target: Target, options: Pick<AdmitOptions, 'allow' | 'denyHosts'>): Reply | undefined {
+  if (isDeniedHost({ denyHosts: options.denyHosts ?? [] }, target.host)) return deniedHostReply(target);
+  if (!isAllowed(options.allow, target.host, target.port)) return deniedReply(target);
+  return undefined;
 }

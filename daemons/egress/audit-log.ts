@@ -1,5 +1,6 @@
 /**
- * The audit log: one JSON object per line for every allow/deny decision,
+ * The audit log: one JSON object per line for every allow/deny decision (a
+ * CONNECT, a plain HTTP request, each request of an inspected tunnel),
  * appended through a rotating file (rotating-file.ts), so recording never
  * blocks a request, lines stay whole and in order, and the log stays under
  * about (keep + 1) x maxBytes on disk. Every string in an entry is cut to a
@@ -31,6 +32,12 @@ export interface AuditEntry {
   readonly reason?: string;
   /** The address connected to, for an allowed target. */
   readonly address?: string;
+  /** On a CONNECT: the tunnel is inspected (TLS terminated, each request a line of its own). */
+  readonly inspect?: boolean;
+  /** On an inspected request: its path without the query string (cut to 200 characters). */
+  readonly path?: string;
+  /** The policy field that decided (`methods`, `paths.deny`, `denyHosts`, `secret-in-request`, ...). */
+  readonly rule?: string;
 }
 
 /** What the proxy records decisions to; tests may pass their own. */
@@ -90,7 +97,7 @@ export async function openAuditLog(path: string, options: AuditLogOptions = {}):
 }
 
 /** The most characters a string field keeps; a malformed 16 KB target must not make a 16 KB line. */
-const MAX_CHARS: Partial<Record<keyof AuditEntry, number>> = { host: 255, reason: 200 };
+const MAX_CHARS: Partial<Record<keyof AuditEntry, number>> = { host: 255, reason: 200, path: 200 };
 const OTHER_MAX_CHARS = 64;
 
 function bounded(entry: AuditEntry): AuditEntry {

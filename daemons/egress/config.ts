@@ -6,7 +6,8 @@
  * Every problem is reported at once, each naming its field (the field checks
  * are config-checks.ts; the allow, hosts and deny sections are read by
  * config-destinations.ts). It does not open files named in the config (the
- * audit log and TLS files are opened by their own modules).
+ * audit log, TLS files, policy file, credentials, leaves and upstream CAs
+ * are opened by their own modules).
  *
  * ```json
  * { "listen": { "host": "0.0.0.0", "port": 3128 },
@@ -18,11 +19,19 @@
  *   "audit": { "maxBytes": 67108864, "keep": 2 },
  *   "limits": { "maxConnections": 256, "idleTimeoutMs": 300000 },
  *   "tls": { "host": "127.0.0.1", "port": 3129,
- *            "cert": "/etc/bot-bottle/tls/server.crt", "key": "/etc/bot-bottle/tls/server.key" } }
+ *            "cert": "/etc/bot-bottle/tls/server.crt", "key": "/etc/bot-bottle/tls/server.key" },
+ *   "policyFile": "/etc/bot-bottle/policy.json",
+ *   "inspect": { "leafDir": "/etc/bot-bottle/leaves", "credentialsFile": "/etc/bot-bottle/credentials.json",
+ *                "upstreamCaFiles": ["/etc/bot-bottle/upstream-ca.pem"], "maxBodyBytes": 33554432 } }
  * ```
  * `hosts`, `deny`, `audit`, `limits` (and each of their fields) and `tls.host`
  * may be left out: they default to {}, [], 64 MiB and 2 files, 256 connections
- * and 5 minutes, and 127.0.0.1.
+ * and 5 minutes, and 127.0.0.1. When `policyFile` is given, the policy (allow,
+ * hosts, deny, denyHosts) comes from that file (policy.ts) and `allow`, `hosts`
+ * and `deny` here are checked but not used; `allow` may then be left out.
+ * `inspect` is needed by any rule with `"inspect": true`; its
+ * `credentialsFile` and `upstreamCaFiles` may be left out, `maxBodyBytes`
+ * defaults to 32 MiB.
  */
 import { readJsonConfig } from '../shared/config-file.js';
 import type { AllowRule } from './allowlist.js';
@@ -59,8 +68,20 @@ export interface TlsConfig {
   readonly key: string;
 }
 
+export interface InspectConfig {
+  /** Where bottle puts the leaf certificates: `<host>.crt` and `.key`, `_wildcard.<domain>.crt` for `*.domain`. */
+  readonly leafDir: string;
+  /** `{ "credentials": [{ "host", "header", "value" }] }` (credentials.ts); re-read when it changes. */
+  readonly credentialsFile?: string;
+  /** PEM files trusted for upstream TLS on top of Node's root store. */
+  readonly upstreamCaFiles: readonly string[];
+  /** The largest request body an inspected request may carry; it is buffered to be scanned. */
+  readonly maxBodyBytes: number;
+}
+
 export interface EgressConfig {
   readonly listen: ListenConfig;
+  /** The policy when no `policyFile` is given. */
   readonly allow: readonly AllowRule[];
   /** The proxy's own resolutions, name -> IP literal, checked before DNS. */
   readonly hosts: Readonly<Record<string, string>>;
@@ -71,8 +92,12 @@ export interface EgressConfig {
   readonly audit: AuditConfig;
   readonly limits: LimitsConfig;
   readonly tls?: TlsConfig;
+  /** Where the live policy is (policy.ts); it then replaces allow, hosts and deny. */
+  readonly policyFile?: string;
+  readonly inspect?: InspectConfig;
 }
 
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_AUDIT: AuditConfig = { maxBytes: 64 * 1024 * 1024, keep: 2 };
 export const DEFAULT_LIMITS: LimitsConfig = { maxConnections: 256, idleTimeoutMs: 300_000 };
 export const DEFAULT_TLS_HOST = '127.0.0.1';
@@ -94,7 +119,9 @@ export async function loadConfig(path: string): Promise<EgressConfig> {
   return parseConfig(value, path);
 }
 
-const ROOT_FIELDS = ['listen', 'allow', 'hosts', 'deny', 'auditLog', 'audit', 'limits', 'tls'] as const;
+const ROOT_FIELDS = ['listen', 'allow', 'hosts', 'deny', 'auditLog', 'audit', 'limits', 'tls', 'policyFile', 'inspect'] as const;
+const INSPECT_FIELDS = ['leafDir', 'credentialsFile', 'upstreamCaFiles', 'maxBodyBytes'] as const;
+const MAX_BODY_RANGE = [1024, 1024 * 1024 * 1024] as const;
 const LISTEN_FIELDS = ['host', 'port'] as const;
 const TLS_FIELDS = ['host', 'port', 'cert', 'key'] as const;
 const AUDIT_RANGES = { maxBytes: [1024, Number.MAX_SAFE_INTEGER], keep: [0, 100] } as const;
@@ -106,7 +133,10 @@ export function parseConfig(value: unknown, source = 'egress config'): EgressCon
   const checks = createChecks();
   const root = checks.object(value, '(root)', ROOT_FIELDS);
   const listen = root && listenConfig(root['listen'], checks);
-  const allow = root && allowRules(root['allow'], checks);
+  const inspect = root && root['inspect'] !== undefined ? inspectConfig(root['inspect'], checks) : undefined;
+  const policyFile = root && root['policyFile'] !== undefined ? checks.absolutePath(root['policyFile'], 'policyFile') : undefined;
+  const canInspect = root?.['inspect'] !== undefined;
+  const allow = root && allowRules(orDefault(root['allow'], policyFile === undefined ? undefined : []), checks, { canInspect });
   const hosts = root && hostsMap(orDefault(root['hosts'], {}), checks);
   const deny = root && denyBlocks(orDefault(root['deny'], []), checks);
   const auditLog = root && checks.text(root['auditLog'], 'auditLog');
@@ -122,7 +152,26 @@ export function parseConfig(value: unknown, source = 'egress config'): EgressCon
     const list = problems.map((problem) => `  - ${problem}`).join('\n');
     throw new EgressConfigError(`Invalid egress config ${source}:\n${list}`, problems);
   }
-  return { listen, allow, hosts, deny, auditLog, audit, limits, ...(tls ? { tls } : {}) };
+  return {
+    listen, allow, hosts, deny, auditLog, audit, limits,
+    ...(tls ? { tls } : {}),
+    ...(policyFile !== undefined ? { policyFile } : {}),
+    ...(inspect ? { inspect } : {}),
+  };
+}
+
+function inspectConfig(value: unknown, checks: Checks): InspectConfig | undefined {
+  const inspect = checks.object(value, 'inspect', INSPECT_FIELDS);
+  if (!inspect) return undefined;
+  const leafDir = checks.absolutePath(inspect['leafDir'], 'inspect.leafDir');
+  const credentialsFile = inspect['credentialsFile'] === undefined ? undefined : checks.absolutePath(inspect['credentialsFile'], 'inspect.credentialsFile');
+  const caFiles = checks.array(orDefault(inspect['upstreamCaFiles'], []), 'inspect.upstreamCaFiles');
+  const upstreamCaFiles = caFiles?.map((file, index) => checks.absolutePath(file, `inspect.upstreamCaFiles[${index}]`));
+  const [min, max] = MAX_BODY_RANGE;
+  const maxBodyBytes = checks.integer(orDefault(inspect['maxBodyBytes'], DEFAULT_MAX_BODY_BYTES), 'inspect.maxBodyBytes', min, max);
+  if (leafDir === undefined || maxBodyBytes === undefined || !upstreamCaFiles || upstreamCaFiles.some((file) => file === undefined)) return undefined;
+  if (inspect['credentialsFile'] !== undefined && credentialsFile === undefined) return undefined;
+  return { leafDir, ...(credentialsFile !== undefined ? { credentialsFile } : {}), upstreamCaFiles: upstreamCaFiles as string[], maxBodyBytes };
 }
 
 function listenConfig(value: unknown, checks: Checks): ListenConfig | undefined {

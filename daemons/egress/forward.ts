@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'node:http';
 import { pipeline } from 'node:stream';
+import type { Decision } from './audit-log.js';
 import { forwardedHeaders } from './body-framing.js';
 import type { Reply } from './replies.js';
 import { invalidStatusReply, sendReply, unreachableReply } from './replies.js';
@@ -21,6 +22,10 @@ export interface Outcome {
   /** The status sent to the client; 0 if the client left before one was sent. */
   readonly status: number;
   readonly reason?: string;
+  /** When the target was admitted but what followed refused it (an inspected tunnel's TLS server name). */
+  readonly decision?: Decision;
+  /** A CONNECT whose tunnel is inspected. */
+  readonly inspect?: boolean;
 }
 
 export const CLIENT_LEFT: Outcome = { status: 0, reason: 'the client closed the connection before a response' };

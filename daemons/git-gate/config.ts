@@ -22,8 +22,8 @@ import { readJsonConfig } from '../shared/config-file.js';
 import type { Checks } from '../shared/config-checks.js';
 import { createChecks } from '../shared/config-checks.js';
 import { REF_PATTERN_SHAPE } from './ref-rules.js';
-import type { SecretPatternSource } from './secret-patterns.js';
-import { BUILTIN_SECRET_PATTERNS, compileSecretPattern } from './secret-patterns.js';
+import type { SecretPatternSource } from '../shared/secret-patterns.js';
+import { BUILTIN_SECRET_PATTERNS, compileSecretPattern } from '../shared/secret-patterns.js';
 
 export interface GitGateLimits {
   /** A request body (a push's pack, mostly) past this is refused: HTTP 413, and git's receive.maxInputSize. */

@@ -1,7 +1,8 @@
 /**
  * Keeps the host paths a manifest names inside its project: `skillsDir`, each
  * agent's `promptFile`, each bottle's `git.repo` (its branches go to the
- * agent) and the skill directories found for its `skills` must
+ * agent), the files its egress reads (`credentials` from `file:`, the
+ * `upstreamCa`) and the skill directories found for its `skills` must
  * resolve, symlinks followed, inside the manifest's directory, below
  * `~/.claude/skills`, or in a directory the user allowed (`--allow-outside`),
  * so a careless or hostile manifest cannot hand the agent files from elsewhere
@@ -119,12 +120,23 @@ export async function skillPathIssues(manifest: Manifest, c: Confinement): Promi
   return skillsDir.ok ? issues : [{ path: 'skillsDir', message: skillsDir.problem }, ...issues];
 }
 
-/** Issues for each bottle's `git.repo`: the repository whose branches and tags the agent gets. */
-export async function gitRepoIssues(manifest: Manifest, c: Confinement): Promise<ManifestIssue[]> {
-  const checks = Object.values(manifest.bottles).map(async (bottle): Promise<ManifestIssue | undefined> => {
-    if (!bottle.git) return undefined;
-    const repo = await confine(bottle.git.repo, `git.repo ${quote(bottle.git.repo)}`, 'directory', c);
-    return repo.ok ? undefined : { path: formatPath(['bottles', bottle.name, 'git', 'repo']), message: repo.problem };
+/**
+ * Issues for each bottle's host paths: `git.repo` (the repository whose
+ * branches and tags the agent gets), credential files and `upstreamCa`.
+ */
+export async function bottlePathIssues(manifest: Manifest, c: Confinement): Promise<ManifestIssue[]> {
+  const paths: { path: string; kind: 'file' | 'directory'; at: (string | number)[]; subject: string }[] = [];
+  for (const bottle of Object.values(manifest.bottles)) {
+    const at = ['bottles', bottle.name];
+    if (bottle.git) paths.push({ path: bottle.git.repo, kind: 'directory', at: [...at, 'git', 'repo'], subject: `git.repo ${quote(bottle.git.repo)}` });
+    bottle.egress.credentials.forEach((cred, i) => {
+      if (cred.from.kind === 'file') paths.push({ path: cred.from.path, kind: 'file', at: [...at, 'egress', 'credentials', i, 'from'], subject: `the credential file ${quote(cred.from.path)}` });
+    });
+    if (bottle.egress.upstreamCa) paths.push({ path: bottle.egress.upstreamCa, kind: 'file', at: [...at, 'egress', 'upstreamCa'], subject: `upstreamCa ${quote(bottle.egress.upstreamCa)}` });
+  }
+  const checks = paths.map(async (p): Promise<ManifestIssue | undefined> => {
+    const confined = await confine(p.path, p.subject, p.kind, c);
+    return confined.ok ? undefined : { path: formatPath(p.at), message: confined.problem };
   });
   return (await Promise.all(checks)).filter((issue) => issue !== undefined);
 }

@@ -13,6 +13,7 @@ import { quote } from './describe.js';
 import { optionalInt } from './int.js';
 import { looksLikeIpv4, parseIpv4, parseIpv6, type AddressResult } from './ip.js';
 import { MIB_PER_TIB, sizeSchema } from './size.js';
+import { credentialSchema, ruleFieldsSchema, type SecretSource } from './inspect.js';
 
 export interface EgressRule {
   /**
@@ -23,6 +24,24 @@ export interface EgressRule {
   host: string;
   /** 1-65535, or null for the web ports 80 and 443. */
   port: number | null;
+  /** TLS terminated at the proxy (a hostname only), so credentials and the rules below apply. */
+  inspect?: true;
+  /** Upper-case HTTP methods an inspected host takes; absent: all. */
+  methods?: string[];
+  /** Path patterns of an inspected host ("*" matches anything). */
+  paths?: { allow?: string[]; deny?: string[] };
+}
+
+export interface Credential {
+  /** The allow rule's host it goes to (that rule is inspected). */
+  host: string;
+  /** Lower case. */
+  header: string;
+  /** Put before the value: "Bearer " for the bearer form, else "". */
+  prefix: string;
+  from: SecretSource;
+  /** Set to "bottle-placeholder" in the agent's environment. */
+  placeholderEnv?: string;
 }
 
 export type EgressResult = { ok: true; rule: EgressRule } | { ok: false; problem: string };
@@ -94,12 +113,28 @@ export function parseEgressEntry(entry: string): EgressResult {
   return { ok: true, rule: { host: wildcard ? `*.${host}` : host, port } };
 }
 
-const entrySchema = z.string().transform((entry, ctx) => {
+const entryTextSchema = z.string().transform((entry, ctx) => {
   const result = parseEgressEntry(entry);
   if (result.ok) return result.rule;
   ctx.addIssue({ code: 'custom', message: result.problem, input: entry });
   return z.NEVER;
 });
+
+const entrySchema = z.union([
+  entryTextSchema,
+  z
+    .strictObject({ host: entryTextSchema.meta({ description: `The destination: ${FORMS}.` }), ...ruleFieldsSchema })
+    .transform(({ host, inspect, methods, paths }, ctx): EgressRule => {
+      const rule: EgressRule = { ...host, ...(inspect && { inspect: true as const }), ...(methods && { methods }), ...(paths && { paths }) };
+      if ((methods || paths) && !inspect) ctx.addIssue({ code: 'custom', message: 'methods and paths apply to an inspected host: add "inspect": true', path: ['inspect'] });
+      if (inspect && !isHostname(rule.host)) ctx.addIssue({ code: 'custom', message: `inspect needs a host name (the proxy's certificate names it), got ${quote(rule.host)}`, path: ['host'] });
+      return rule;
+    }),
+]);
+
+function isHostname(host: string): boolean {
+  return !host.includes(':') && !host.includes('/') && !/^[\d.]+$/.test(host);
+}
 
 /** Keeps the first of entries that normalise to the same rule (`Example.com` and `example.com`). */
 function dedupe(rules: EgressRule[]): EgressRule[] {
@@ -129,5 +164,29 @@ export const egressSchema = z
     audit: auditSchema.optional(),
     maxConnections: optionalInt(1, 65536, 'Connections the egress proxy holds open at once for the bottle:', DEFAULT_MAX_CONNECTIONS),
     idleTimeout: optionalInt(1, 86400, 'Seconds a connection may sit idle before the egress proxy closes it:', DEFAULT_IDLE_TIMEOUT_S),
+    credentials: z
+      .array(credentialSchema)
+      .max(50)
+      .optional()
+      .meta({ description: 'Headers the proxy sets on requests to an allowed host, values read on the host at up: the agent never holds them.' }),
+    upstreamCa: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "A PEM file of more roots the proxy trusts for inspected hosts' certificates (a private upstream); relative to the manifest's directory." }),
+  })
+  .superRefine((egress, ctx) => {
+    const seen = new Set<string>();
+    (egress.credentials ?? []).forEach((c, i) => {
+      const host = c.host.toLowerCase();
+      const key = `${host} ${(c.header ?? 'authorization').toLowerCase()}`;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `a second credential for the same header of ${quote(c.host)}; keep one`, path: ['credentials', i] });
+      seen.add(key);
+      if (!(egress.allow ?? []).some((rule) => rule.host === host)) {
+        ctx.addIssue({ code: 'custom', message: `${quote(c.host)} is not a host of egress.allow; add it there (the proxy inspects a host it sets credentials for)`, path: ['credentials', i, 'host'] });
+      } else if (!isHostname(host)) {
+        ctx.addIssue({ code: 'custom', message: `credentials need a host name (the proxy's certificate names it), got ${quote(c.host)}`, path: ['credentials', i, 'host'] });
+      }
+    });
   })
   .meta({ description: 'Outbound traffic; everything not allowed here is refused.' });

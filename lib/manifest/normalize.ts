@@ -23,7 +23,7 @@ import {
 import { normalizeGuestPath } from './guest.js';
 import type { PromptFile } from './prompt-files.js';
 import type { ValidManifest } from './schema.js';
-import type { Agent, Bottle, EgressSettings, Manifest, ManifestSource } from './types.js';
+import type { Agent, Bottle, Credential, EgressSettings, Manifest, ManifestSource } from './types.js';
 
 type ValidBottle = ValidManifest['bottles'][string];
 type ValidAgent = ValidManifest['agents'][string];
@@ -34,9 +34,20 @@ function mapEntries<T, U>(record: Record<string, T>, fn: (value: T, name: string
 
 const BYTES_PER_MIB = 1024 * 1024;
 
-function normalizeEgress(egress: ValidBottle['egress']): EgressSettings {
+function normalizeEgress(egress: ValidBottle['egress'], dir: string): EgressSettings {
+  const credentials: Credential[] = (egress?.credentials ?? []).map((c) => ({
+    host: c.host.toLowerCase(),
+    header: (c.header ?? 'authorization').toLowerCase(),
+    prefix: c.bearer ? 'Bearer ' : '',
+    from: c.from.kind === 'file' ? { kind: 'file', path: resolve(dir, c.from.path) } : c.from,
+    ...(c.placeholderEnv !== undefined && { placeholderEnv: c.placeholderEnv }),
+  }));
+  // A host the proxy sets a credential for is one it inspects.
+  const inspected = new Set(credentials.map((c) => c.host));
   return {
-    allow: egress?.allow ?? [],
+    allow: (egress?.allow ?? []).map((rule) => (inspected.has(rule.host) && !rule.inspect ? { ...rule, inspect: true as const } : rule)),
+    credentials,
+    ...(egress?.upstreamCa !== undefined && { upstreamCa: resolve(dir, egress.upstreamCa) }),
     audit: {
       maxBytes: (egress?.audit?.maxSize ?? DEFAULT_AUDIT_MAX_MIB) * BYTES_PER_MIB,
       keep: egress?.audit?.keep ?? DEFAULT_AUDIT_KEEP,
@@ -60,7 +71,7 @@ function normalizeBottle(bottle: ValidBottle, name: string, dir: string): Bottle
     env: bottle.env ?? {},
     guestHome: normalizeGuestPath(bottle.guestHome ?? DEFAULT_GUEST_HOME),
     user: bottle.user ?? DEFAULT_USER,
-    egress: normalizeEgress(bottle.egress),
+    egress: normalizeEgress(bottle.egress, dir),
     ...(git !== undefined && {
       git: {
         repo: resolve(dir, git.repo),

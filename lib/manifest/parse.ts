@@ -5,7 +5,7 @@
  * (confine.ts); it does not find or parse the manifest file (load.ts).
  */
 import { isAbsolute } from 'node:path';
-import { confinementOf, gitRepoIssues, skillPathIssues, type ConfineOptions } from './confine.js';
+import { confinementOf, bottlePathIssues, skillPathIssues, type ConfineOptions } from './confine.js';
 import { manifestErrorMap } from './error-map.js';
 import { ManifestError } from './errors.js';
 import { TOP_LEVEL, toManifestIssues } from './issues.js';
@@ -35,7 +35,7 @@ export async function parseManifest(data: unknown, source: ManifestSource, optio
   const confinement = await confinementOf(source.dir, options);
   const prompts = await readPromptFiles(result.data.agents, source.dir, confinement);
   const manifest = normalizeManifest(result.data, source, prompts.files);
-  const issues = [...(await skillPathIssues(manifest, confinement)), ...(await gitRepoIssues(manifest, confinement)), ...prompts.issues];
+  const issues = [...(await skillPathIssues(manifest, confinement)), ...(await bottlePathIssues(manifest, confinement)), ...prompts.issues];
   if (issues.length > 0) throw ManifestError.invalid(source.path, issues);
   return manifest;
 }

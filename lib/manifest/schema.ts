@@ -47,6 +47,18 @@ export function manifestSchema(options: ManifestSchemaOptions = {}) {
         '"agents: { demo: { bottle: dev } }"',
       ).meta({ description: 'The agents, by name; each runs in one bottle.' }),
     })
+    .superRefine((manifest, ctx) => {
+      // A literal value under a credential's placeholder name would hand the agent what the proxy keeps from it.
+      const placeholders = (bottle: string) => new Set((manifest.bottles[bottle]?.egress?.credentials ?? []).flatMap((c) => (c.placeholderEnv ? [c.placeholderEnv] : [])));
+      const refuse = (path: (string | number)[], name: string) =>
+        ctx.addIssue({ code: 'custom', path, message: `${name} is the placeholder of a credential the proxy sets (egress.credentials[].placeholderEnv); remove it from env, the agent gets "bottle-placeholder" there` });
+      for (const [name, bottle] of Object.entries(manifest.bottles)) {
+        for (const key of Object.keys(bottle.env ?? {})) if (placeholders(name).has(key)) refuse(['bottles', name, 'env', key], key);
+      }
+      for (const [name, agent] of Object.entries(manifest.agents)) {
+        for (const key of Object.keys(agent.env ?? {})) if (placeholders(agent.bottle).has(key)) refuse(['agents', name, 'env', key], key);
+      }
+    })
     .meta({ title: 'bottle manifest', description: 'Bottles (sandboxes) and the coding agents that run in them.' });
 }
 

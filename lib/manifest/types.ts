@@ -6,9 +6,9 @@
  */
 import type { LimitName } from '../limits/names.js';
 import type { BackendKind } from '../backends/kinds.js';
-import type { EgressRule } from './egress.js';
+import type { Credential, EgressRule } from './egress.js';
 
-export type { EgressRule };
+export type { Credential, EgressRule };
 
 export interface SecretPattern {
   /** Shown to the pusher when a push is refused. */
@@ -44,6 +44,10 @@ export interface EgressSettings {
   maxConnections: number;
   /** Seconds a connection may sit idle before it is closed, 1-86400; 300 by default. */
   idleTimeout: number;
+  /** Headers the proxy sets (values read at up, never here); their hosts' rules are inspected. */
+  credentials: Credential[];
+  /** Absolute path of a PEM file of extra roots for inspected upstreams. */
+  upstreamCa?: string;
 }
 
 export interface Bottle {

@@ -39,6 +39,8 @@ export interface PlannedBottle {
   plan: BottlePlan;
   prompt: string;
   guestEnv: Record<string, string>;
+  /** The values of `plan.egress.credentials`, in order, once read (lib/plan/credentials.ts); for the bundle only. */
+  credentialValues?: string[];
 }
 
 /** A copy's slug is not a manifest agent's of the same name: copies are the instances not named as their agent. */
@@ -112,6 +114,8 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
         audit: bottle.egress.audit,
         maxConnections: bottle.egress.maxConnections,
         idleTimeoutMs: bottle.egress.idleTimeout * 1000,
+        credentials: bottle.egress.credentials,
+        upstreamCa: bottle.egress.upstreamCa ?? null,
       },
       git: bottle.git ? { repo: bottle.git.repo, branch: bottle.git.branch ?? null } : null,
       gate: { repo: `${agentName}.git`, push: bottle.git?.push ?? defaultPush(agentName), secrets: bottle.git?.secrets ?? [] },
@@ -120,11 +124,15 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
       gitOrigin: `http://${address.host}:${GIT_GATE_PORT}/${agentName}.git`,
       envNames: [],
     };
-    const guestEnv = guestEnvironment(plan, { ...bottle.env, ...agent.env });
+    const placeholders = Object.fromEntries(bottle.egress.credentials.flatMap((c) => (c.placeholderEnv ? [[c.placeholderEnv, CREDENTIAL_PLACEHOLDER]] : [])));
+    const guestEnv = guestEnvironment(plan, { ...placeholders, ...bottle.env, ...agent.env });
     plan.envNames = Object.keys(guestEnv).sort();
     return { plan, prompt: agent.prompt, guestEnv };
   });
 }
+
+/** What the agent holds where a tool insists on a key the proxy sets for it. */
+export const CREDENTIAL_PLACEHOLDER = 'bottle-placeholder';
 
 /** Where an agent may push when the manifest does not say: branches of its own, `bottle/<agent>/...`. */
 export function defaultPush(agent: string): string[] {

@@ -5,14 +5,9 @@
  * task context, never in plan.json).
  */
 import type { BackendKind, NetworkSpec } from '../backends/types.js';
-import type { SecretPattern } from '../manifest/types.js';
+import type { Credential, EgressRule, SecretPattern } from '../manifest/types.js';
 
-export interface EgressRule {
-  /** A host name, `*.domain`, an IP address or a CIDR. */
-  host: string;
-  /** null: 80 and 443. */
-  port: number | null;
-}
+export type { EgressRule };
 
 /** What the bundle's egress proxy is told (tasks/daemons.ts writes its config from it). */
 export interface EgressPlan {
@@ -22,6 +17,9 @@ export interface EgressPlan {
   audit: { maxBytes: number; keep: number };
   maxConnections: number;
   idleTimeoutMs: number;
+  /** Where each credential's value is read at up (never the value: plan.json is not secret). */
+  credentials: Credential[];
+  upstreamCa: string | null;
 }
 
 export interface BottlePlan {

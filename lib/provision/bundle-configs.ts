@@ -5,7 +5,8 @@
  * mount, its writable log mount and the two writable data mounts (the gate
  * repository, the supervise messages). Pure: the daemons task writes them.
  */
-import { CA_PROBE_HOST, GIT_GATE_PORT, PROXY_PORT, SUPERVISE_PORT, TLS_PROBE_PORT, type BottlePlan } from '../plan/types.js';
+import { GIT_GATE_PORT, PROXY_PORT, SUPERVISE_PORT, TLS_PROBE_PORT, type BottlePlan } from '../plan/types.js';
+import { BUNDLE_LIVE_FILES } from '../state/layout.js';
 
 /** Where the bundle sees what the host gives it. */
 export const BUNDLE_PATHS = {
@@ -48,15 +49,22 @@ export function bundleConfigs(plan: BottlePlan): Record<string, object> {
   };
 }
 
+/**
+ * The proxy's own settings. What it lets through is not here: it follows the
+ * policy file (lib/policy/egress-policy.ts), and the credentials file, which
+ * the host rewrites while the bundle runs, so neither recreates the bundle.
+ */
 function egressConfig(plan: BottlePlan) {
   const { egress } = plan;
   const { config, logs } = BUNDLE_PATHS;
   return {
     listen: { host: ANY, port: PROXY_PORT },
-    // The probe's name is pinned to the bundle's loopback, and that exact address allowed on its port: nothing else private is.
-    allow: [...egress.allow, { host: CA_PROBE_HOST, port: TLS_PROBE_PORT }, { host: LOOPBACK, port: TLS_PROBE_PORT }],
-    hosts: { [CA_PROBE_HOST]: LOOPBACK },
-    deny: egress.deny,
+    policyFile: `${config}/${BUNDLE_LIVE_FILES.egressPolicy}`,
+    inspect: {
+      leafDir: `${config}/${BUNDLE_LIVE_FILES.leafDir}`,
+      credentialsFile: `${config}/${BUNDLE_LIVE_FILES.credentials}`,
+      upstreamCaFiles: egress.upstreamCa ? [`${config}/${BUNDLE_LIVE_FILES.upstreamCa}`] : [],
+    },
     auditLog: `${logs}/egress.jsonl`,
     audit: egress.audit,
     limits: { maxConnections: egress.maxConnections, idleTimeoutMs: egress.idleTimeoutMs },

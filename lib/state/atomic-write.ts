@@ -10,8 +10,12 @@ import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode } from './errors.js';
 
-/** Resolves once the new content and its directory entry are on disk. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+/**
+ * Resolves once the new content and its directory entry are on disk. With
+ * `owner`, the file is given to that user before it takes the path, so a
+ * reader that is that user never finds it unreadable.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600, owner?: { uid: number; gid: number }): Promise<void> {
   const dir = dirname(path);
   // A random name: a leftover from a killed run can never clash with a later one.
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -21,6 +25,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     await handle.writeFile(data);
     // open's mode passes through the umask; set the asked mode exactly.
     await handle.chmod(mode);
+    if (owner && process.getuid?.() === 0) await handle.chown(owner.uid, owner.gid);
     await handle.sync();
     await handle.close();
     handle = undefined;

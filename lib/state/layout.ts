@@ -18,6 +18,7 @@
  *     gate/<agent>.git                 the bare repository the git gate serves, mounted writable
  *     host-git.config                  the only git config bottle's own git commands read (safe.directory)
  *     supervise/                       messages.jsonl (the supervise daemon's) and answers.jsonl (bottle answer's), mounted writable
+ *     live-rules.json                  what bottle allow/deny changed since the last up
  *
  * Item keys are checked to be one path segment (root.ts). It creates nothing.
  */
@@ -56,7 +57,24 @@ export interface BottleFiles {
   gateAuditLog: string;
   hostGitConfig: string;
   superviseDir: string;
+  liveRules: string;
+  /** The egress proxy's policy (allowlist with live rules), which it reloads when it changes. */
+  egressPolicy: string;
+  /** The values the proxy injects (0600, never shown). */
+  credentials: string;
+  /** The leaf certificates the proxy shows for inspected hosts. */
+  leafDir: string;
+  /** The manifest's `egress.upstreamCa`, copied for the proxy. */
+  upstreamCa: string;
 }
+
+/** The names, inside the bundle's config directory, of the files the host keeps changing while the bundle runs. */
+export const BUNDLE_LIVE_FILES = {
+  egressPolicy: 'egress-policy.json',
+  credentials: 'credentials.json',
+  leafDir: 'leaves',
+  upstreamCa: 'upstream-ca.pem',
+} as const;
 
 /** The files of the bottle whose state directory is `dir` (`<root>/<slug>`, as its plan says). */
 export function bottleFiles(dir: string): BottleFiles {
@@ -74,5 +92,10 @@ export function bottleFiles(dir: string): BottleFiles {
     gateAuditLog: join(dir, 'egress', 'git-gate.jsonl'),
     hostGitConfig: join(dir, 'host-git.config'),
     superviseDir: join(dir, 'supervise'),
+    liveRules: join(dir, 'live-rules.json'),
+    egressPolicy: join(dir, 'bundle', BUNDLE_LIVE_FILES.egressPolicy),
+    credentials: join(dir, 'bundle', BUNDLE_LIVE_FILES.credentials),
+    leafDir: join(dir, 'bundle', BUNDLE_LIVE_FILES.leafDir),
+    upstreamCa: join(dir, 'bundle', BUNDLE_LIVE_FILES.upstreamCa),
   };
 }

@@ -60,6 +60,9 @@ export function violations(schema: Schema, value: unknown, path = '$'): string[]
       case 'exclusiveMaximum':
         if (typeof value === 'number' && value >= (rule as number)) fail('exclusiveMaximum');
         break;
+      case 'minItems':
+        if (Array.isArray(value) && value.length < (rule as number)) fail('minItems');
+        break;
       case 'maxItems':
         if (Array.isArray(value) && value.length > (rule as number)) fail('maxItems');
         break;

@@ -26,10 +26,12 @@ const VALID: [string, unknown][] = [
           guestHome: '/home/agent',
           user: '1000',
           egress: {
-            allow: ['api.github.com', '*.npmjs.org:443', '10.0.0.0/8', '[fd00::/8]:443'],
+            allow: ['api.github.com', '*.npmjs.org:443', '10.0.0.0/8', '[fd00::/8]:443', { host: 'api.example.com', inspect: true, methods: ['GET'], paths: { deny: ['/admin/*'] } }],
             audit: { maxSize: '128m', keep: 3 },
             maxConnections: 10,
             idleTimeout: 60,
+            credentials: [{ host: 'api.github.com', bearer: true, from: 'env:GH_TOKEN', placeholderEnv: 'GH_TOKEN' }],
+            upstreamCa: 'certs/private-ca.pem',
           },
           git: {
             repo: '.',

@@ -14,7 +14,7 @@ const DEFAULT_BOTTLE: Omit<Bottle, 'name'> = {
   env: {},
   guestHome: '/home/node',
   user: 'node',
-  egress: { allow: [], audit: { maxBytes: 64 * 1024 * 1024, keep: 2 }, maxConnections: 256, idleTimeout: 300 },
+  egress: { allow: [], audit: { maxBytes: 64 * 1024 * 1024, keep: 2 }, maxConnections: 256, idleTimeout: 300, credentials: [] },
   supervise: { askTimeout: 3600 },
 };
 
@@ -130,6 +130,7 @@ describe('parseManifest: normalised output', () => {
             audit: { maxBytes: 1024 * 1024 * 1024, keep: 0 },
             maxConnections: 65536,
             idleTimeout: 1,
+            credentials: [],
           },
           git: {
             repo: join(dir, 'repo'),
@@ -193,6 +194,38 @@ describe('parseManifest: normalised output', () => {
         { name: 'acme', pattern: 'acme_[a-z]+' },
       ],
     });
+  });
+
+  it('inspects the hosts it sets credentials for, reads nothing yet, and resolves credential files', async () => {
+    const data = {
+      bottles: {
+        dev: {
+          egress: {
+            allow: ['api.example.com', { host: 'api.other.com:443', inspect: true, methods: ['get', 'POST'], paths: { allow: ['/v1/*'] } }],
+            credentials: [
+              { host: 'API.example.com', header: 'X-Api-Key', from: 'env:EXAMPLE_KEY', placeholderEnv: 'EXAMPLE_KEY' },
+              { host: 'api.other.com', bearer: true, from: 'file:keys/other' },
+            ],
+          },
+        },
+      },
+      agents: { a: { bottle: 'dev' } },
+    };
+    const egress = (await parseManifest(data, SOURCE)).bottles.dev!.egress;
+    expect(egress.allow).toStrictEqual([
+      { host: 'api.example.com', port: null, inspect: true },
+      { host: 'api.other.com', port: 443, inspect: true, methods: ['GET', 'POST'], paths: { allow: ['/v1/*'] } },
+    ]);
+    expect(egress.credentials).toStrictEqual([
+      { host: 'api.example.com', header: 'x-api-key', prefix: '', from: { kind: 'env', name: 'EXAMPLE_KEY' }, placeholderEnv: 'EXAMPLE_KEY' },
+      { host: 'api.other.com', header: 'authorization', prefix: 'Bearer ', from: { kind: 'file', path: '/project/keys/other' } },
+    ]);
+  });
+
+  it('refuses a credential file outside the project, unless allowed', async () => {
+    const data = { bottles: { dev: { egress: { allow: ['api.example.com'], credentials: [{ host: 'api.example.com', bearer: true, from: 'file:/etc/keys/k' }] } } }, agents: { a: { bottle: 'dev' } } };
+    await expect(parseManifest(data, SOURCE)).rejects.toThrow('bottles.dev.egress.credentials[0].from: the credential file "/etc/keys/k" is outside the directories a manifest may use');
+    expect((await parseManifest(data, SOURCE, { allowOutside: ['/etc/keys'] })).bottles.dev!.egress.credentials).toHaveLength(1);
   });
 
   it('refuses a git.repo outside the project, whose branches would go to the agent, unless allowed', async () => {

@@ -29,7 +29,7 @@ export async function smolvmBottle(work: string, fake: FakeSmolvm, agent: Record
     defaultBackend: 'docker',
     backendFor: () => backend,
   });
-  return { stateRoot: join(work, 'state'), images: builtImages(join(work, 'cache')), backend: () => backend, once: oncePerRun(), ...planned! };
+  return { stateRoot: join(work, 'state'), images: builtImages(join(work, 'cache')), backend: () => backend, once: oncePerRun(), ...planned!, credentialValues: [] };
 }
 
 /** `bottle task <task> <agent>` against one record: needs' outputs come from earlier runs. */

@@ -74,7 +74,7 @@ describe('the bundle main', () => {
     );
     const child = startMain([configPath]);
     const line = await listeningLine(child);
-    const match = /^bot-bottle bundle: egress: listening on 127\.0\.0\.1:(\d+), TLS health on 127\.0\.0\.1:(\d+); 1 allow rule\(s\); audit log (.+)$/.exec(line);
+    const match = /^bot-bottle bundle: egress: listening on 127\.0\.0\.1:(\d+), TLS health on 127\.0\.0\.1:(\d+); 1 allow rule\(s\), 0 inspected; audit log (.+)$/.exec(line);
     expect(match, line).not.toBeNull();
     const [proxyPort, tlsPort] = [Number(match?.[1]), Number(match?.[2])];
     expect(match?.[3]).toBe(auditLog);

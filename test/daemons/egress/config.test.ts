@@ -165,7 +165,7 @@ describe('parseConfig', () => {
 
   it('names unknown fields and lists the valid ones, so a typo does not pass silently', () => {
     expect(problemsOf({ ...VALID, alow: [], listen: { host: 'h', port: 1, hots: 'x' } })).toEqual([
-      '`alow`: unknown field; valid fields are listen, allow, hosts, deny, auditLog, audit, limits, tls.',
+      '`alow`: unknown field; valid fields are listen, allow, hosts, deny, auditLog, audit, limits, tls, policyFile, inspect.',
       '`listen.hots`: unknown field; valid fields are host, port.',
     ]);
   });

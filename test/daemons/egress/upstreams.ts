@@ -1,10 +1,12 @@
 /**
  * Real upstream servers for the proxy tests, all on 127.0.0.1 port 0 and
  * closed when the test ends: a TCP echo server that counts its connections,
- * an HTTP server that records what reached it, and a port known to be closed.
+ * an HTTP server and an HTTPS one that record what reached them, and a port
+ * known to be closed.
  */
 import { createServer as createHttpServer } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { onTestFinished } from 'vitest';
@@ -61,12 +63,11 @@ export interface HttpUpstream {
   readonly seen: SeenRequest[];
 }
 
-/** Records each request (with its whole body), then lets `respond` answer it. */
-export async function startHttpUpstream(
-  respond: (req: SeenRequest, res: ServerResponse) => void,
-): Promise<HttpUpstream> {
-  const seen: SeenRequest[] = [];
-  const server = createHttpServer((req: IncomingMessage, res) => {
+type Respond = (req: SeenRequest, res: ServerResponse) => void;
+
+/** A request handler that records each request (with its whole body) in `seen`, then lets `respond` answer it. */
+function recording(seen: SeenRequest[], respond: Respond): RequestListener {
+  return (req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -74,7 +75,21 @@ export async function startHttpUpstream(
       seen.push(request);
       respond(request, res);
     });
-  });
+  };
+}
+
+/** Records each request (with its whole body), then lets `respond` answer it. */
+export async function startHttpUpstream(respond: Respond): Promise<HttpUpstream> {
+  const seen: SeenRequest[] = [];
+  const server = createHttpServer(recording(seen, respond));
+  closeAtEnd(server, new Set());
+  return { port: await listenLocal(server), seen };
+}
+
+/** The same over HTTPS (HTTP/1.1), showing `cert` with `key`. */
+export async function startHttpsUpstream(tls: { readonly cert: Buffer; readonly key: Buffer }, respond: Respond): Promise<HttpUpstream> {
+  const seen: SeenRequest[] = [];
+  const server = createHttpsServer({ cert: tls.cert, key: tls.key }, recording(seen, respond));
   closeAtEnd(server, new Set());
   return { port: await listenLocal(server), seen };
 }

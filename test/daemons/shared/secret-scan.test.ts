@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SecretPattern } from '../../../daemons/git-gate/secret-patterns.js';
-import { BUILTIN_SECRET_PATTERNS } from '../../../daemons/git-gate/secret-patterns.js';
-import type { PatternTest } from '../../../daemons/git-gate/secret-scan.js';
-import { plainTest, scanForSecrets } from '../../../daemons/git-gate/secret-scan.js';
+import type { SecretPattern } from '../../../daemons/shared/secret-patterns.js';
+import { BUILTIN_SECRET_PATTERNS } from '../../../daemons/shared/secret-patterns.js';
+import type { PatternTest } from '../../../daemons/shared/secret-scan.js';
+import { plainTest, scanForSecrets } from '../../../daemons/shared/secret-scan.js';
 import { GITHUB_TOKEN, privateKey } from './fake-secrets.js';
 
 async function* pieces(...parts: (string | Buffer)[]): AsyncGenerator<Buffer> {

@@ -1,13 +1,13 @@
 /**
- * Scans a stream of bytes (a git object's content, read in pieces) for
- * secret patterns without holding it whole: the bytes are decoded as UTF-8
- * (a character split between pieces is kept whole) and tested in windows of
+ * Scans a stream of bytes (a git object's content or a request body, read in
+ * pieces) for secret patterns without holding it whole: the bytes are decoded
+ * as UTF-8 (a character split between pieces is kept whole) and tested in windows of
  * `windowChars` characters, each starting with the last `overlapChars` of
  * the one before, so a match up to `overlapChars` long that spans a window
  * boundary is still found. A pattern that has matched is not tested again;
  * once all have, the rest of the stream is not read. It returns pattern
- * names only, never the matched text. It does not know git or time limits
- * (the `test` option is where timed-regex.ts puts one).
+ * names only, never the matched text. It does not know git, HTTP or time
+ * limits (the `test` option is where the git gate's timed-regex.ts puts one).
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { SecretPattern } from './secret-patterns.js';

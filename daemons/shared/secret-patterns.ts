@@ -1,8 +1,10 @@
 /**
- * The secret patterns a push is scanned for: the built-in ones (their names
- * are shown to the pusher, so they say what was found in plain words) and
- * the bottle manifest's own, compiled from JavaScript RegExp source. It does
- * not scan anything (secret-scan.ts does) nor read the config.
+ * The secret patterns, one definition for both daemons: the git gate scans a
+ * push for them (the built-in ones and the bottle manifest's own, compiled
+ * from JavaScript RegExp source), the egress proxy an inspected request (the
+ * built-in ones). Their names are shown to the agent and in the audit logs,
+ * so they say what was found in plain words. It does not scan anything
+ * (secret-scan.ts does) nor read a config.
  *
  * A pattern should match a secret in at most a few thousand characters:
  * content is scanned in windows that overlap by OVERLAP_CHARS (secret-scan.ts),
@@ -10,7 +12,7 @@
  */
 
 export interface SecretPattern {
-  /** Shown to the pusher and in the audit log, never the text it matched. */
+  /** Shown to the agent and in the audit log, never the text it matched. */
   readonly name: string;
   /** Tested with `test`, so it carries no `g` or `y` flag (they would make it stateful). */
   readonly regex: RegExp;
