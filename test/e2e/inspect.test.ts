@@ -39,7 +39,7 @@ bottles:
         - "172.16.0.0/12:443"
         - "192.168.0.0/16:443"
       credentials:
-        - { host: ${API}, header: x-api-key, from: "env:BOTTLE_TEST_KEY", placeholderEnv: TEST_API_KEY }
+        - { host: ${API}, header: x-api-key, from: "env:BOTTLE_TEST_KEY", placeholderEnv: ANTHROPIC_API_KEY }
       upstreamCa: certs/upstream-ca.crt
 agents:
   a: { bottle: dev }
@@ -102,9 +102,9 @@ afterAll(async () => {
 
 describe('egress inspection', () => {
   it('sets the key on requests to the inspected host, over HTTP/1.1 and HTTP/2, replacing the placeholder the agent sends', async () => {
-    const placeholder = await guest(plan.machine, ['sh', '-c', 'printf %s "$TEST_API_KEY"']);
+    const placeholder = await guest(plan.machine, ['sh', '-c', 'printf %s "$ANTHROPIC_API_KEY"']);
     expect(placeholder.stdout).toBe('bottle-placeholder');
-    const h1 = await guest(plan.machine, ['sh', '-c', `curl -sS --max-time 15 --http1.1 -H "x-api-key: $TEST_API_KEY" -d '{"q":1}' https://${API}/v1/messages`]);
+    const h1 = await guest(plan.machine, ['sh', '-c', `curl -sS --max-time 15 --http1.1 -H "x-api-key: $ANTHROPIC_API_KEY" -d '{"q":1}' https://${API}/v1/messages`]);
     expect(h1.stdout, h1.stderr).toBe('hello POST /v1/messages');
     const h2 = await curl('--http2', '-o', '/dev/null', '-w', '%{http_version} %{http_code}', `https://${API}/v1/models`);
     expect(h2.stdout, h2.stderr).toBe('2 200');
@@ -115,6 +115,18 @@ describe('egress inspection', () => {
     ]);
     expect(seen[0]!.body).toBe('{"q":1}');
   });
+
+  it('gets the real Claude Code, holding only the placeholder, through to the API with the key', async () => {
+    // Pointed at the test host; what it sends there is what it would send to api.anthropic.com.
+    const run = await dockerOut([
+      'exec', '--user', 'node', '--env', `ANTHROPIC_BASE_URL=https://${API}`, plan.machine,
+      'timeout', '60', 'claude', '-p', 'say hi', '--max-turns', '1',
+    ]);
+    const calls = (await arrived()).filter((r) => r.url.startsWith('/v1/messages') && r.headers['user-agent']?.includes('claude'));
+    expect(calls.length, run.stdout + run.stderr).toBeGreaterThan(0);
+    expect(calls.map((r) => r.headers['x-api-key'])).toEqual(calls.map(() => KEY));
+    expect(JSON.stringify(calls)).not.toContain('bottle-placeholder');
+  }, 120_000);
 
   it('refuses the key echoed back in a body, and a path the rules deny, before anything goes upstream', async () => {
     const before = (await arrived()).length;
@@ -194,7 +206,7 @@ describe('egress inspection', () => {
     const bundleLogs = await dockerOut(['logs', plan.bundle]);
     expect(bundleLogs.stdout + bundleLogs.stderr).toContain('egress: listening');
     expect(bundleLogs.stdout + bundleLogs.stderr).not.toContain(KEY);
-    expect(inspect.stdout).toContain('TEST_API_KEY=bottle-placeholder');
+    expect(inspect.stdout).toContain('ANTHROPIC_API_KEY=bottle-placeholder');
     expect(JSON.stringify(up.events) + up.stdout + up.stderr).not.toContain(KEY);
     // The state directory holds it in one file only: the one handed to the proxy, readable by its user alone.
     const holders = await filesContaining(join(work, 'state'), KEY);
