@@ -40,10 +40,12 @@ export const LIVE_RULES_HELP = `      --keep-live-rules    keep what \`bottle al
 export const RUN_OPTIONS = {
   concurrency: { type: 'string', short: 'j' },
   limit: { type: 'string', multiple: true },
+  'no-wait': { type: 'boolean' },
 } as const;
 
 /** The help lines of RUN_OPTIONS. */
-export const RUN_HELP = `  -j, --concurrency N      nodes running at once, the cap over all limits (default ${DEFAULT_CONCURRENCY})
+export const RUN_HELP = `      --no-wait            fail at once (exit 1) when another run holds a bottle, instead of waiting for it
+  -j, --concurrency N      nodes running at once, the cap over all limits (default ${DEFAULT_CONCURRENCY})
       --limit NAME=N       at most N of one kind of work at once (repeatable): ${LIMIT_NAMES.join(', ')};
                            defaults: the manifest's \`limits:\`, else ${Object.entries(defaultLimits()).map(([k, v]) => `${k}=${v}`).join(', ')}
 `;

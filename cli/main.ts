@@ -1,7 +1,8 @@
 /**
  * The CLI: picks the command, runs it, and turns what went wrong into an exit
- * code and one sentence — 2 for a user mistake (bad usage, bad manifest,
- * locked bottle), 1 for a failed task, 130 when interrupted. It never exits
+ * code and one sentence — 2 for a user mistake (bad usage, bad manifest),
+ * 1 for a failed task or a bottle another run holds (--no-wait), 130 when
+ * interrupted. It never exits
  * the process or touches signals; bin/ does. A message may quote a guest's
  * stderr (a failed task): its control characters are printed escaped.
  */
@@ -87,5 +88,7 @@ function report(error: unknown, cli: CliContext, debug: boolean): number {
   cli.stderr(`bottle: ${terminalLines(message)}\n`);
   if (debug && error instanceof Error && error.stack) cli.stderr(`${terminalLines(error.stack)}\n`);
   else if (!userMistake) cli.stderr('(run with --debug for the stack trace)\n');
+  // Another run holds the bottle (--no-wait): nothing is wrong with what was asked.
+  if (error instanceof StateError && error.code === 'LOCKED') return 1;
   return userMistake ? 2 : 1;
 }

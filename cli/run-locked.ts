@@ -3,8 +3,9 @@
  * held for the whole run (two runs on one bottle never interleave), records in
  * the state root, events to the chosen reporter.
  */
-import { type Graph, runGraph, type RunOptions, type RunResult, noRecorder } from '../lib/engine/index.js';
-import { acquireLocks, releaseLocks } from '../lib/state/lock.js';
+import { join } from 'node:path';
+import { type EventSink, type Graph, runGraph, type RunOptions, type RunResult, noRecorder, RUN_ITEM } from '../lib/engine/index.js';
+import { acquireLocks, releaseLocks, type Lock } from '../lib/state/lock.js';
 import { createRecordStore } from '../lib/state/record-store.js';
 import { ensureDir } from '../lib/state/root.js';
 import { runDir } from '../lib/state/layout.js';
@@ -18,6 +19,22 @@ export interface LockedRunOptions extends Pick<RunOptions<RunEnv>, 'signal' | 'f
   record: boolean;
   /** `-j` and `--limit` (runLimits); the session's limits (the manifest's, or the defaults) where not given. */
   limits: RunLimits;
+  /** How the locks are taken (lockWaitOf). */
+  locking: Locking;
+}
+
+export interface Locking {
+  /** The command, as whoever finds a lock taken is told (`bottle up demo`). */
+  command: string;
+  /** Wait for another run's lock (the default) or fail at once (--no-wait, exit 1). */
+  wait: boolean;
+  /** Told who is waited for. */
+  onWait: (message: string) => void;
+}
+
+/** --no-wait of RUN_OPTIONS, the command line and where the wait is said. */
+export function lockingOf(command: string, args: readonly string[], values: { 'no-wait'?: boolean | undefined }, say: (line: string) => void): Locking {
+  return { command: ['bottle', command, ...args].join(' ').slice(0, 200), wait: !(values['no-wait'] ?? false), onWait: (message) => say(`bottle: ${message}\n`) };
 }
 
 export interface RunLimits {
@@ -35,13 +52,21 @@ export async function runLocked(session: Session, graph: Graph<RunEnv>, options:
   const dirs = session.planned.map((p) => p.plan.stateDir);
   const hasRunTasks = graph.tasks.some((t) => t.scope === 'run');
   if (hasRunTasks) dirs.push(runDir(session.stateRoot));
-  const locks = await acquireLocks(dirs, { owner: 'bottle' });
-  const recorder = options.record ? createRecordStore(session.stateRoot) : noRecorder;
+  const { locking } = options;
+  const locks = await acquireLocks(dirs, {
+    owner: locking.command,
+    ...(locking.wait ? { wait: { ...(options.signal ? { signal: options.signal } : {}), onWait: locking.onWait } } : {}),
+  });
+  const store = options.record ? createRecordStore(session.stateRoot) : undefined;
+  const recorder = store ?? noRecorder;
   try {
     const items = itemsOf(session);
-    const { record: _record, limits, ...rest } = options;
+    const { record: _record, limits, locking: _locking, ...rest } = options;
+    const runLock = hasRunTasks && !options.target ? locks.find((lock) => lock.path === join(runDir(session.stateRoot), 'lock')) : undefined;
+    const onEvent = runLock ? releasedWhenRunTasksEnd(graph, runLock, async () => store?.flush(), options.onEvent) : options.onEvent;
     return await runGraph(graph, {
       ...rest,
+      ...(onEvent ? { onEvent } : {}),
       concurrency: limits.concurrency,
       resources: { ...session.limits, ...limits.resources },
       items,
@@ -52,6 +77,23 @@ export async function runLocked(session: Session, graph: Graph<RunEnv>, options:
     await recorder.close?.();
     await releaseLocks(locks);
   }
+}
+
+/**
+ * The run-scoped tasks (the images) are shared by every run: their lock is
+ * let go as soon as the last of them ended and its record is written, so a
+ * run on other bottles waits only for the images, not for this whole run.
+ */
+function releasedWhenRunTasksEnd(graph: Graph<RunEnv>, lock: Lock, flush: () => Promise<void>, onEvent: EventSink | undefined): EventSink {
+  const left = new Set(graph.tasks.filter((t) => t.scope === 'run').map((t) => t.id));
+  return (event) => {
+    onEvent?.(event);
+    if (event.type !== 'node-end' || event.item !== RUN_ITEM || !left.delete(event.task) || left.size > 0) return;
+    void (async () => {
+      await flush();
+      await lock.release();
+    })().catch(() => undefined);
+  };
 }
 
 /** The engine's items: one per planned bottle, its context the run env plus its plan. */

@@ -5,7 +5,7 @@ import { COMMON_OPTIONS, RUN_HELP, RUN_OPTIONS, reporterStreams, type CliContext
 import { parse } from '../parse.js';
 import { exitCodeOf } from '../exit-code.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
-import { runLimits, runLocked } from '../run-locked.js';
+import { lockingOf, runLimits, runLocked } from '../run-locked.js';
 import { openKnownSession } from '../session.js';
 
 export const DOWN_HELP = `Usage: bottle down [agents..] [options]
@@ -50,6 +50,7 @@ export async function down(args: string[], cli: CliContext): Promise<number> {
   const result = await runLocked(session, downGraph({ purge: values.purge ?? false }), {
     record: false,
     limits,
+    locking: lockingOf('down', args, values, cli.stderr),
     signal: cli.signal,
     onEvent: reporter.sink,
   });

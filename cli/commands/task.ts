@@ -9,7 +9,7 @@ import { LIVE_RULES_HELP, LIVE_RULES_OPTIONS, MANIFEST_OPTIONS, RUN_HELP, RUN_OP
 import { exitCodeOf } from '../exit-code.js';
 import { parse } from '../parse.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
-import { runLimits, runLocked } from '../run-locked.js';
+import { lockingOf, runLimits, runLocked } from '../run-locked.js';
 import { openSession } from '../session.js';
 import { UsageError } from '../usage-error.js';
 import { liveRulesNotes } from '../live-rules-notes.js';
@@ -61,6 +61,7 @@ export async function task(args: string[], cli: CliContext): Promise<number> {
   const result = await runLocked(session, graph, {
     record: true,
     limits,
+    locking: lockingOf('task', args, values, cli.stderr),
     target: { item, task: taskId, withDeps: values['with-deps'] ?? false },
     force: values.force ? [taskId] : false,
     signal: cli.signal,

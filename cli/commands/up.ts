@@ -5,7 +5,7 @@ import { LIVE_RULES_HELP, LIVE_RULES_OPTIONS, MANIFEST_OPTIONS, RUN_HELP, RUN_OP
 import { parse, positiveInt } from '../parse.js';
 import { exitCodeOf } from '../exit-code.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
-import { runLimits, runLocked } from '../run-locked.js';
+import { lockingOf, runLimits, runLocked } from '../run-locked.js';
 import { dryRun } from '../dry-run.js';
 import { openSession } from '../session.js';
 import { preflight } from '../../lib/plan/preflight.js';
@@ -67,6 +67,7 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
   const result = await runLocked(session, upGraph(), {
     record: true,
     limits,
+    locking: lockingOf('up', args, values, cli.stderr),
     signal: cli.signal,
     failFast: values['fail-fast'] ?? false,
     force: values.force ?? false,

@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { basename, dirname } from 'node:path';
+import { RUN_ITEM } from '../engine/index.js';
 import { StateError, errnoCode } from './errors.js';
 
 export interface LockInfo {
@@ -43,10 +44,15 @@ export function isLive(info: LockInfo): boolean {
   }
 }
 
-/** The LOCKED error for the lock file `path`, naming its holder when it is known. */
-export function lockedError(path: string, holder: LockInfo | undefined): StateError {
-  const bottle = basename(dirname(path));
-  const about = holder
+/** What a lock file guards, for a message: `bottle demo-x1y2z`, or the image tasks every run shares. */
+export function lockedThing(path: string): string {
+  const item = basename(dirname(path));
+  return item === RUN_ITEM ? 'the image tasks (shared by every run)' : `bottle ${item}`;
+}
+
+/** `pid 12, bottle up demo, started 2026-...`: who holds a lock, for a message. */
+export function describeHolder(holder: LockInfo | undefined): string {
+  return holder
     ? [
         `pid ${holder.pid}`,
         ...(holder.hostname === hostname() ? [] : [`on host ${holder.hostname}`]),
@@ -54,8 +60,12 @@ export function lockedError(path: string, holder: LockInfo | undefined): StateEr
         `started ${holder.startedAt}`,
       ].join(', ')
     : 'which is taking it right now';
+}
+
+/** The LOCKED error for the lock file `path`, naming its holder when it is known. */
+export function lockedError(path: string, holder: LockInfo | undefined): StateError {
   return new StateError(
     'LOCKED',
-    `bottle ${bottle} is locked by another run (${about}); wait for it to finish, or if that process is gone, delete ${path}.`,
+    `${lockedThing(path)} is locked by another run (${describeHolder(holder)}); wait for it to finish, or if that process is gone, delete ${path}.`,
   );
 }

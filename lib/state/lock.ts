@@ -2,14 +2,16 @@
  * A lock per bottle, the file `<dir>/lock`, held for a whole run so that two
  * runs on one bottle never interleave, in two processes or in one. A lock
  * whose process is gone, or whose file is empty or unreadable (a crash while
- * it was written), is stale and taken over. It does not wait for a lock to be
- * freed, and cannot judge a lock taken on another host: that one stays locked.
+ * it was written), is stale and taken over. With `wait`, a live lock is
+ * waited for (polled), saying once per holder who holds it; without, it
+ * fails at once (LOCKED). It cannot judge a lock taken on another host: that
+ * one stays locked.
  */
 import { randomBytes } from 'node:crypto';
 import { link, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { errnoCode } from './errors.js';
-import { currentHolder, isLive, lockedError, parseHolder } from './lock-holder.js';
+import { currentHolder, describeHolder, isLive, lockedError, lockedThing, parseHolder } from './lock-holder.js';
 import type { LockInfo } from './lock-holder.js';
 import { ensureDir } from './root.js';
 
@@ -21,8 +23,18 @@ export interface Lock {
 }
 
 export interface LockOptions {
-  /** Who holds the lock, shown to whoever finds it taken (e.g. `bottle up`). */
+  /** Who holds the lock, shown to whoever finds it taken (e.g. `bottle up demo`). */
   owner?: string;
+  /** Wait for a live holder to let go instead of failing at once. */
+  wait?: LockWait;
+}
+
+export interface LockWait {
+  /** Ends the wait (a LOCKED error). */
+  signal?: AbortSignal;
+  /** Told once per holder: `bottle <dir> is locked by pid 12, bottle up demo, ...; waiting`. */
+  onWait?: (message: string) => void;
+  pollMs?: number;
 }
 
 /** Locks this process holds or is taking, by path: a second take fails at once, before any I/O. */
@@ -37,7 +49,16 @@ export async function acquireLock(dir: string, options: LockOptions = {}): Promi
   const content = `${JSON.stringify(ours)}\n`;
   try {
     await ensureDir(dir);
-    await take(path, content);
+    for (let told = ''; ; ) {
+      const taken = await take(path, content);
+      if (taken.ok) break;
+      const { wait } = options;
+      if (!wait || wait.signal?.aborted) throw lockedError(path, taken.holder);
+      const about = describeHolder(taken.holder);
+      if (taken.holder && about !== told) wait.onWait?.(`${lockedThing(path)} is locked by another run (${about}); waiting for it (--no-wait fails at once)`);
+      told = taken.holder ? about : told;
+      await pause(wait.pollMs ?? 250, wait.signal);
+    }
   } catch (error) {
     held.delete(path);
     throw error;
@@ -74,18 +95,30 @@ export async function releaseLocks(locks: readonly Lock[]): Promise<void> {
   for (const lock of [...locks].reverse()) await lock.release();
 }
 
-/** Creates the lock file, taking over a stale one once. */
-async function take(path: string, content: string): Promise<void> {
+/** Creates the lock file, taking over a stale one once; or says who holds it. */
+async function take(path: string, content: string): Promise<{ ok: true } | { ok: false; holder: LockInfo | undefined }> {
   let holder: LockInfo | undefined;
   for (let tries = 0; tries < 2; tries++) {
-    if (await create(path, content)) return;
+    if (await create(path, content)) return { ok: true };
     const text = await readIfExists(path);
     if (text === undefined) continue; // released meanwhile
     holder = parseHolder(text);
-    if (holder && isLive(holder)) throw lockedError(path, holder);
+    if (holder && isLive(holder)) return { ok: false, holder };
     await removeStale(path, text);
   }
-  throw lockedError(path, holder);
+  return { ok: false, holder };
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((done) => {
+    const timer = setTimeout(finish, ms);
+    signal?.addEventListener('abort', finish, { once: true });
+    function finish() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', finish);
+      done();
+    }
+  });
 }
 
 /**

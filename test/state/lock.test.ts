@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, onTestFinished } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
@@ -73,6 +73,32 @@ describe('acquireLock', () => {
     const error = await caught(acquireLock(dir));
     expect(error.code).toBe('LOCKED');
     expect(error.message).toContain('started 2025-01-01T00:00:00.000Z');
+  });
+
+  it('waits for a live holder in another process, saying once who it is, and takes the lock when it is gone', async () => {
+    const dir = await bottleDir();
+    const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const info = { pid: holder.pid, hostname: hostname(), startedAt: '2026-01-01T00:00:00.000Z', owner: 'bottle up demo' };
+    await writeFile(join(dir, 'lock'), JSON.stringify(info));
+    const said: string[] = [];
+    const taking = acquireLock(dir, { owner: 'bottle up other', wait: { onWait: (m) => said.push(m), pollMs: 20 } });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(said).toEqual([`bottle demo-ab12c is locked by another run (pid ${holder.pid}, bottle up demo, started 2026-01-01T00:00:00.000Z); waiting for it (--no-wait fails at once)`]);
+    holder.kill('SIGKILL');
+    const lock = await taking;
+    expect(JSON.parse(await readFile(lock.path, 'utf8'))).toMatchObject({ pid: process.pid, owner: 'bottle up other' });
+    await lock.release();
+  });
+
+  it('stops waiting with LOCKED when the wait is aborted', async () => {
+    const dir = await bottleDir();
+    const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+    onTestFinished(() => void holder.kill('SIGKILL'));
+    await writeFile(join(dir, 'lock'), JSON.stringify({ pid: holder.pid, hostname: hostname(), startedAt: '2026-01-01T00:00:00.000Z' }));
+    const controller = new AbortController();
+    const taking = caught(acquireLock(dir, { wait: { signal: controller.signal, pollMs: 20 } }));
+    setTimeout(() => controller.abort(), 100);
+    expect((await taking).code).toBe('LOCKED');
   });
 
   it('takes over a lock left by a process that is gone', async () => {
