@@ -140,6 +140,8 @@ function shapeOf(value: unknown): string {
 
 function valueProblem(value: string): string | undefined {
   if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) return 'got one with a line break or another control character';
+  // node refuses such a header value when the request is made: every request to the host would fail.
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) return 'got one with a character outside Latin-1, which a header cannot carry';
   if (value.trim().length < MIN_VALUE_CHARS) return `got one of ${value.trim().length} characters`;
   return undefined;
 }

@@ -67,6 +67,18 @@ describe('openAuditLog', () => {
     expect(entry?.reason.startsWith(`malformed request target "${'x'.repeat(174)}…`)).toBe(true);
   });
 
+  it('writes the fields of an inspected request, cutting a long path to 200 characters', async () => {
+    const path = join(await tempDir(), 'egress.jsonl');
+    const log = await openAuditLog(path, { now: () => new Date('2030-01-02T03:04:05.678Z') });
+    log.record({ method: 'CONNECT', host: 'api.test', port: 443, decision: 'allow', status: 200, address: '10.0.0.1', inspect: true });
+    log.record({ method: 'POST', host: 'api.test', port: 443, path: `/v1/${'p'.repeat(300)}`, decision: 'deny', status: 403, reason: 'x', rule: 'paths.deny' });
+    await log.close();
+    const [connect, request] = (await lines(path)) as Array<Record<string, unknown>>;
+    expect(connect).toEqual({ ts: '2030-01-02T03:04:05.678Z', method: 'CONNECT', host: 'api.test', port: 443, decision: 'allow', status: 200, address: '10.0.0.1', inspect: true });
+    expect(request?.['path']).toBe(`/v1/${'p'.repeat(196)}…(104 more characters)`);
+    expect(request?.['rule']).toBe('paths.deny');
+  });
+
   it('rotates at audit.maxBytes, keeping audit.keep old files', async () => {
     const dir = await tempDir();
     const path = join(dir, 'egress.jsonl');
