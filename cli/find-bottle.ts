@@ -1,8 +1,7 @@
 /** The bottle of one agent as the state root knows it (or a sentence saying how to bring it up), and attaching to it. */
-import { homedir } from 'node:os';
 import { locateManifest } from '../lib/manifest/locate.js';
 import { knownBottles, type KnownBottle } from '../lib/plan/known-bottles.js';
-import { resolveStateRoot } from '../lib/state/root.js';
+import { stateRootOf } from './state-root.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './usage-error.js';
 
@@ -17,7 +16,7 @@ export async function findBottle(cli: CliContext, agent: string | undefined, fil
 /** The bottles of the named agents, in that order, or (none named) every bottle the state knows for the manifest. */
 export async function findBottles(cli: CliContext, agents: readonly string[], file: string | undefined, stateDir: string | undefined): Promise<KnownBottle[]> {
   const manifest = await locateManifest({ ...(file ? { file } : {}), cwd: cli.cwd });
-  const root = resolveStateRoot({ flag: stateDir, env: cli.env, homedir: homedir(), cwd: cli.cwd });
+  const root = stateRootOf(stateDir, cli);
   const bottles = knownBottles(root, manifest);
   if (agents.length === 0) return bottles;
   const names = bottles.map((b) => b.plan.agent);

@@ -12,6 +12,12 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(command
   }
 }
 
+/** Refuses arguments to a command that takes none (`bottle validate extra`), naming them. */
+export function noPositionals(command: string, positionals: readonly string[]): void {
+  if (positionals.length === 0) return;
+  throw new UsageError(`bottle ${command} takes no arguments, got ${positionals.map((p) => JSON.stringify(p)).join(', ')}; see \`bottle ${command} --help\``);
+}
+
 /** `--limit name=N` values, each checked: a known name and a whole number from 1. */
 export function limitsOf(values: readonly string[] | undefined): Partial<Record<LimitName, number>> {
   const out: Partial<Record<LimitName, number>> = {};

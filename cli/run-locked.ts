@@ -3,10 +3,13 @@
  * held for the whole run (two runs on one bottle never interleave), records in
  * the state root, events to the chosen reporter.
  */
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { findTempFiles } from '../lib/doctor/temp-files.js';
 import { type EventSink, type Graph, runGraph, type RunOptions, type RunResult, noRecorder, RUN_ITEM } from '../lib/engine/index.js';
 import { acquireLocks, releaseLocks, type Lock } from '../lib/state/lock.js';
 import { createRecordStore } from '../lib/state/record-store.js';
+import { redactedRecorder, redactedSink, redactor } from '../lib/report/redact.js';
 import { ensureDir } from '../lib/state/root.js';
 import { runDir } from '../lib/state/layout.js';
 import type { BottleCtx, RunEnv } from '../tasks/context.js';
@@ -57,13 +60,16 @@ export async function runLocked(session: Session, graph: Graph<RunEnv>, options:
     owner: locking.command,
     ...(locking.wait ? { wait: { ...(options.signal ? { signal: options.signal } : {}), onWait: locking.onWait } } : {}),
   });
-  const store = options.record ? createRecordStore(session.stateRoot) : undefined;
+  await removeLeftovers(session.stateRoot, dirs);
+  const redact = redactor(session.planned.flatMap((p) => p.secrets ?? []));
+  const store = options.record ? redactedRecorder(createRecordStore(session.stateRoot), redact) : undefined;
   const recorder = store ?? noRecorder;
   try {
     const items = itemsOf(session);
     const { record: _record, limits, locking: _locking, ...rest } = options;
     const runLock = hasRunTasks && !options.target ? locks.find((lock) => lock.path === join(runDir(session.stateRoot), 'lock')) : undefined;
-    const onEvent = runLock ? releasedWhenRunTasksEnd(graph, runLock, async () => store?.flush(), options.onEvent) : options.onEvent;
+    const sink = options.onEvent ? redactedSink(options.onEvent, redact) : undefined;
+    const onEvent = runLock ? releasedWhenRunTasksEnd(graph, runLock, async () => store?.flush(), sink) : sink;
     return await runGraph(graph, {
       ...rest,
       ...(onEvent ? { onEvent } : {}),
@@ -77,6 +83,18 @@ export async function runLocked(session: Session, graph: Graph<RunEnv>, options:
     await recorder.close?.();
     await releaseLocks(locks);
   }
+}
+
+/**
+ * What a killed run left half-written in the directories this run now holds
+ * (temp files of atomic writes, scratch directories): no one else can be
+ * writing them, so they go before anything runs.
+ */
+async function removeLeftovers(root: string, held: readonly string[]): Promise<void> {
+  const ours = new Set(held.map((dir) => resolve(dir)));
+  const found = findTempFiles(root, { now: Date.now(), minAgeMs: 0, isHeld: (dir) => !ours.has(resolve(dir)) });
+  const paths = found.flatMap((f) => (f.repair?.type === 'remove-path' ? [f.repair.path] : []));
+  await Promise.all(paths.map((path) => rm(path, { recursive: true, force: true })));
 }
 
 /**

@@ -9,14 +9,15 @@ import { locateManifest } from '../lib/manifest/locate.js';
 import { bottleSlugs, knownBottles, readPlan, type KnownBottle } from '../lib/plan/known-bottles.js';
 import { buildPlans, instancesOf, slugsOf, type BottleInstance, type PlannedBottle } from '../lib/plan/build-plan.js';
 import { machineName } from '../lib/plan/slug.js';
-import { resolveStateRoot } from '../lib/state/root.js';
+import type { BottlePlan } from '../lib/plan/types.js';
 import { backendsForRun } from '../lib/backends/registry.js';
 import { firstAvailableBackend } from '../lib/backends/available.js';
 import { cacheDir } from '../lib/images/paths.js';
 import { builtImages } from '../lib/images/images.js';
 import { oncePerRun, type RunEnv } from '../tasks/context.js';
-import { readCredentials } from '../lib/plan/credentials.js';
+import { readSecrets } from '../lib/plan/secrets.js';
 import { UsageError } from './usage-error.js';
+import { stateRootOf } from './state-root.js';
 import { defaultLimits, type LimitName } from '../lib/limits/names.js';
 
 export interface SessionOptions {
@@ -28,6 +29,8 @@ export interface SessionOptions {
   agents: string[];
   /** Copies of each agent (--count). */
   count?: number;
+  /** Exactly these bottles, in place of `agents` and `count` (`bottle doctor --fix` bringing some up again). */
+  instances?: BottleInstance[];
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Gather Docker's subnets (up); down and status only need names. */
@@ -56,8 +59,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   for (const a of agents) {
     if (!known.includes(a)) throw new UsageError(`no agent "${a}" in ${loaded.path}; agents: ${known.join(', ')}`);
   }
-  const stateRoot = resolveStateRoot({ flag: options.stateDir, env: options.env, homedir: homedir(), cwd: options.cwd });
-  const instances = instancesOf(agents, options.count);
+  const stateRoot = stateRootOf(options.stateDir, options);
+  for (const i of options.instances ?? []) {
+    if (!known.includes(i.agent)) throw new UsageError(`no agent "${i.agent}" in ${loaded.path}; agents: ${known.join(', ')}`);
+  }
+  const instances = options.instances ?? instancesOf(agents, options.count);
   refuseCopiesNamedAsAgents(instances, known, loaded.path);
   const slugs = slugsOf(loaded, instances);
   const subnetsInUse: string[] = [];
@@ -88,9 +94,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     backendFor,
   });
   // Read now, so a missing key stops the run before anything starts.
-  const credentials = await readCredentials(planned.map((p) => p.plan), options.env);
-  if (credentials.problems.length > 0) throw new UsageError(`cannot read the credentials:\n  - ${credentials.problems.join('\n  - ')}`);
-  planned.forEach((p, i) => (p.credentialValues = credentials.values[i]!));
+  const problems = await readSecrets(planned, options.env);
+  if (problems.length > 0) throw new UsageError(`cannot read the secrets:\n  - ${problems.join('\n  - ')}`);
   const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendFor, once: oncePerRun(), keepLiveRules: options.keepLiveRules ?? false };
   return { manifestPath: loaded.path, limits: loaded.manifest.limits, stateRoot, planned, runEnv };
 }
@@ -130,9 +135,14 @@ function otherBottlesSubnets(stateRoot: string, slugs: string[]): string[] {
  */
 export async function openKnownSession(options: Omit<SessionOptions, 'withSubnets' | 'count'>): Promise<Session> {
   const manifestPath = await locateManifest({ ...(options.file ? { file: options.file } : {}), cwd: options.cwd });
-  const stateRoot = resolveStateRoot({ flag: options.stateDir, env: options.env, homedir: homedir(), cwd: options.cwd });
+  const stateRoot = stateRootOf(options.stateDir, options);
   const known = knownBottles(stateRoot, manifestPath);
   const wanted = (b: KnownBottle) => options.agents.length === 0 || options.agents.some((a) => a === b.plan.agent || a === b.plan.definition);
-  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendsForRun(), once: oncePerRun() };
-  return { manifestPath, limits: defaultLimits(), stateRoot, planned: known.filter(wanted).map((b) => ({ plan: b.plan, prompt: '', guestEnv: {} })), runEnv };
+  return planSession(manifestPath, stateRoot, known.filter(wanted).map((b) => b.plan), options.env);
+}
+
+/** A session over bottles as their plan.json has them, the manifest unread: enough for the down graph. */
+export function planSession(manifestPath: string, stateRoot: string, plans: readonly BottlePlan[], env: NodeJS.ProcessEnv): Session {
+  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(env)), backend: backendsForRun(), once: oncePerRun() };
+  return { manifestPath, limits: defaultLimits(), stateRoot, planned: plans.map((plan) => ({ plan, prompt: '', guestEnv: {} })), runEnv };
 }

@@ -19,7 +19,8 @@ export interface RunEnv {
   /**
    * Work done once per run for all the bottles that ask with the same key
    * (a proof that holds for every bottle of an image); the first to ask runs
-   * it, the others get its promise.
+   * it, the others get its promise. Work that failed is forgotten, so the
+   * next to ask (a retry) runs it again.
    */
   once<T>(key: string, work: () => Promise<T>): Promise<T>;
   /** Keep what `bottle allow`/`deny` changed (up --keep-live-rules); else the manifest's egress policy again. */
@@ -30,7 +31,11 @@ export interface RunEnv {
 export function oncePerRun(): RunEnv['once'] {
   const done = new Map<string, Promise<unknown>>();
   return <T>(key: string, work: () => Promise<T>): Promise<T> => {
-    if (!done.has(key)) done.set(key, work());
+    if (!done.has(key)) {
+      const running = work();
+      done.set(key, running);
+      running.catch(() => done.delete(key));
+    }
     return done.get(key) as Promise<T>;
   };
 }

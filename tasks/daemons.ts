@@ -173,8 +173,8 @@ function probeHealth(ctx: BottleCtx, io: TaskIO) {
     .catch((error: Error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
 }
 
-/** Polls each daemon's health endpoint from inside the bundle; a bundle that stopped ends the wait at once. */
-async function waitHealthy(ctx: BottleCtx, io: TaskIO) {
+/** Polls each daemon's health endpoint from inside the bundle; a bundle that stopped ends the wait at once. Also `bottle start`'s wait (graphs/start.ts). */
+export async function waitHealthy(ctx: BottleCtx, io: TaskIO) {
   const backend = backendOf(ctx);
   let last = '';
   for (let i = 0; i < 100; i++) {

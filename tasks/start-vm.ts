@@ -85,6 +85,7 @@ function machineConfig(ctx: BottleCtx, image: string) {
     dns: [plan.bundleIp],
     env: ctx.guestEnv,
     network: plan.network.name,
+    ...(plan.caches.length > 0 ? { volumes: plan.caches.map((c) => ({ name: c.volume, guest: c.guest, labels: c.labels })) } : {}),
     // The workspace is made with the machine: a new origin means a new machine.
     origin: plan.gitOrigin,
   };

@@ -50,7 +50,8 @@ async function change(verb: 'allow' | 'deny', args: string[], cli: CliContext): 
     return 0;
   }
   const [agent, entry, ...extra] = positionals;
-  if (!agent || !entry || extra.length > 0) throw new UsageError(`give the agent and one host, e.g. \`bottle ${verb} demo api.example.com:443\``);
+  if (extra.length > 0) throw new UsageError(`bottle ${verb} takes an agent and one host, got ${positionals.length}: ${positionals.join(', ')}`);
+  if (!agent || !entry) throw new UsageError(`give the agent and one host, e.g. \`bottle ${verb} demo api.example.com:443\``);
   const { plan } = await findBottle(cli, agent, values.file, values['state-dir']);
   const files = bottleFiles(plan.stateDir);
   const policyFile = join(files.bundleDir, 'egress-policy.json');

@@ -27,10 +27,11 @@ export const GIT_HELP = `Usage: bottle git fetch [agents..] [-f FILE] [--state-d
 export async function git(args: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parse('git', args, { ...COMMON_OPTIONS, 'max-count': { type: 'string', short: 'n' } });
   const [sub, ...names] = positionals;
-  if (values.help || sub === undefined) {
+  if (values.help) {
     cli.stdout(GIT_HELP);
-    return values.help ? 0 : 2;
+    return 0;
   }
+  if (sub === undefined) throw new UsageError('name a `bottle git` command: fetch or log; see `bottle git --help`');
   if (sub === 'fetch') return fetch(await findBottles(cli, names, values.file, values['state-dir']), names.length > 0, cli);
   if (sub === 'log') {
     if (names.length > 1) throw new UsageError(`bottle git log takes one agent, got ${names.length}: ${names.join(', ')}`);

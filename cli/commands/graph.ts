@@ -1,7 +1,7 @@
 /** `bottle graph [--format text|mermaid|dot] [--down]`: the task graph, for reading or drawing. */
 import { UsageError } from '../usage-error.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
-import { parse } from '../parse.js';
+import { noPositionals, parse } from '../parse.js';
 
 export const GRAPH_HELP = `Usage: bottle graph [--format text|mermaid|dot] [--down]
 
@@ -9,11 +9,12 @@ Print the up graph (or with --down, the down graph): each task and what it needs
 `;
 
 export async function graph(args: string[], cli: CliContext): Promise<number> {
-  const { values } = parse('graph', args, { ...COMMON_OPTIONS, format: { type: 'string' }, down: { type: 'boolean' } });
+  const { values, positionals } = parse('graph', args, { ...COMMON_OPTIONS, format: { type: 'string' }, down: { type: 'boolean' } });
   if (values.help) {
     cli.stdout(GRAPH_HELP);
     return 0;
   }
+  noPositionals('graph', positionals);
   const { formatGraph, GRAPH_FORMATS } = await import('../../lib/report/graph-format.js');
   const format = values.format ?? 'text';
   if (!(GRAPH_FORMATS as readonly string[]).includes(format)) {

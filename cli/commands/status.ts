@@ -1,40 +1,48 @@
 /**
  * `bottle status [--json] [--probe]`: what the records say of this manifest's
- * bottles; `--probe` also asks the backend whether their machines run. For
+ * bottles, and whether `bottle stop` stopped them since their last run (its
+ * mark, lib/state/stop-mark.ts); `--probe` also asks the backend whether
+ * their machines run. For
  * people, a table that fits the terminal, a total and the failed tasks
  * (lib/report/status-table.ts); with `--json`, one object whose shape is a
  * contract (docs/architecture.md, "Machine-readable output").
  */
 import { recordOf } from '../../tasks/context.js';
 import type { ready as readyTask } from '../../tasks/ready.js';
-import { homedir } from 'node:os';
 import { locateManifest } from '../../lib/manifest/locate.js';
 import { knownBottles, type KnownBottle } from '../../lib/plan/known-bottles.js';
 import { statusLines, type BottleState, type BottleStatus } from '../../lib/report/status-table.js';
 import { logFile } from '../../lib/state/layout.js';
-import { resolveStateRoot } from '../../lib/state/root.js';
+import { stoppedSinceLastRun } from '../../lib/state/stop-mark.js';
+import { stateRootOf } from '../state-root.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
-import { parse } from '../parse.js';
+import { noPositionals, parse } from '../parse.js';
+import { execIn } from '../sessions.js';
+import { LIST_SESSIONS, parseSessions, type SessionState } from '../../lib/sessions/tmux.js';
 
 export const STATUS_HELP = `Usage: bottle status [--json] [--probe] [-f FILE] [--state-dir DIR]
 
 Show each bottle of the manifest and its tasks, from the records.
   --json    {"v":1,"bottles":[{"agent","slug","backend","tasks":{...}}]}
-  --probe   also check that each bottle's machines are running
+  --probe   also check that each bottle's machines are running, and list the
+            sessions of \`bottle claude\` in each running agent machine
 `;
 
 export async function status(args: string[], cli: CliContext): Promise<number> {
-  const { values } = parse('status', args, { ...COMMON_OPTIONS, json: { type: 'boolean' }, probe: { type: 'boolean' } });
+  const { values, positionals } = parse('status', args, { ...COMMON_OPTIONS, json: { type: 'boolean' }, probe: { type: 'boolean' } });
   if (values.help) {
     cli.stdout(STATUS_HELP);
     return 0;
   }
+  noPositionals('status', positionals);
   const manifest = await locateManifest({ ...(values.file ? { file: values.file } : {}), cwd: cli.cwd });
-  const root = resolveStateRoot({ flag: values['state-dir'], env: cli.env, homedir: homedir(), cwd: cli.cwd });
+  const root = stateRootOf(values['state-dir'], cli);
   const bottles = knownBottles(root, manifest);
   const machines = values.probe ? await probe(bottles) : undefined;
+  const sessions = machines ? await sessionsOf(bottles, machines) : undefined;
   if (values.json) {
-    cli.stdout(`${JSON.stringify({ v: 1, bottles: bottles.map((b) => asJson(b, machines)) })}\n`);
+    const withSessions = (b: KnownBottle) => ({ ...asJson(b, machines), ...(sessions ? { sessions: sessions.get(b.slug) ?? [] } : {}) });
+    cli.stdout(`${JSON.stringify({ v: 1, bottles: bottles.map(withSessions) })}\n`);
     return 0;
   }
   if (bottles.length === 0) {
@@ -46,7 +54,25 @@ export async function status(args: string[], cli: CliContext): Promise<number> {
     { columns: cli.columns ?? 80, logPath: (slug, task) => logFile(root, slug, task) },
   );
   cli.stdout(lines.map((line) => `${line}\n`).join(''));
+  for (const b of bottles) {
+    const listed = sessions?.get(b.slug) ?? [];
+    if (listed.length > 0) cli.stdout(`sessions of ${b.plan.agent}: ${listed.map((s) => `${s.name} (${s.running ? 'running' : 'ended'})`).join(', ')}; \`bottle attach ${b.plan.agent}\`\n`);
+  }
   return 0;
+}
+
+/** The tmux sessions in each running agent machine (none where it is not running or tmux has no server). */
+async function sessionsOf(bottles: KnownBottle[], machines: Map<string, string>): Promise<Map<string, SessionState[]>> {
+  const out = new Map<string, SessionState[]>();
+  await Promise.all(
+    bottles
+      .filter((b) => machines.get(b.plan.machine) === 'running')
+      .map(async (b) => {
+        const listed = await execIn(b, LIST_SESSIONS).catch(() => undefined);
+        out.set(b.slug, listed?.exitCode === 0 ? parseSessions(listed.stdout) : []);
+      }),
+  );
+  return out;
 }
 
 function asRow(b: KnownBottle, machines: Map<string, string> | undefined): BottleStatus {
@@ -57,19 +83,22 @@ function asRow(b: KnownBottle, machines: Map<string, string> | undefined): Bottl
     agent: b.plan.agent,
     slug: b.slug,
     backend: b.plan.backend,
-    state: stateOf(b),
+    state: stateOf(b, machines),
     tasks,
     ...(machines ? { machine: machines.get(b.plan.machine) ?? '?' } : {}),
     ...(b.recordProblem ? { problem: b.recordProblem } : {}),
   };
 }
 
-function stateOf(b: KnownBottle): BottleState {
+/** From the record and the stop mark; with --probe, machines that both exist and neither runs are stopped too. */
+function stateOf(b: KnownBottle, machines: Map<string, string> | undefined): BottleState {
   const tasks = b.record?.tasks ?? {};
   const all = Object.values(tasks).map((t) => t.status);
   if (all.includes('failed')) return 'failed';
   if (all.includes('running') || all.includes('retrying')) return 'running';
   if (all.includes('cancelled')) return 'cancelled';
+  const probedStopped = machines !== undefined && [b.plan.machine, b.plan.bundle].every((m) => machines.get(m) === 'stopped');
+  if (b.record && (probedStopped || stoppedSinceLastRun(b.stoppedAt, b.record))) return 'stopped';
   const ready = recordOf<typeof readyTask>(b.record, 'ready')?.status;
   return ready === 'done' || ready === 'up-to-date' ? 'ready' : all.length === 0 ? 'down' : 'partial';
 }
@@ -86,7 +115,7 @@ function asJson(b: KnownBottle, machines: Map<string, string> | undefined) {
     agent: b.plan.agent,
     slug: b.slug,
     backend: b.plan.backend,
-    state: stateOf(b),
+    state: stateOf(b, machines),
     tasks,
     ...(ready ? { ready } : {}),
     ...(machines ? { machines: { agent: machines.get(b.plan.machine) ?? 'missing', bundle: machines.get(b.plan.bundle) ?? 'missing' } } : {}),

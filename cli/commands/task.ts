@@ -38,7 +38,8 @@ export async function task(args: string[], cli: CliContext): Promise<number> {
     return 0;
   }
   const limits = runLimits(values);
-  const [taskId, agent] = positionals;
+  const [taskId, agent, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`bottle task takes a task and one agent, got ${positionals.length}: ${positionals.join(', ')}`);
   if (!taskId || !agent) throw new UsageError('give a task and an agent, e.g. `bottle task skills demo`; tasks: see `bottle graph`');
   const graph = upGraph();
   const def = graph.byId.get(taskId);

@@ -53,7 +53,7 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
     stateDir: values['state-dir'],
     allowOutside: values['allow-outside'],
     agents: positionals,
-    ...(values.count ? { count: positiveInt('--count', values.count)! } : {}),
+    ...(values.count !== undefined ? { count: positiveInt('--count', values.count)! } : {}),
     env: cli.env,
     cwd: cli.cwd,
     withSubnets: true,

@@ -1,10 +1,10 @@
 /** `bottle validate`: load and check the manifest; say what is wrong, all at once. */
 import { loadManifest } from '../../lib/manifest/load.js';
 import { MANIFEST_OPTIONS, type CliContext } from '../context.js';
-import { parse } from '../parse.js';
+import { noPositionals, parse } from '../parse.js';
 
 export async function validate(args: string[], cli: CliContext): Promise<number> {
-  const { values } = parse('validate', args, MANIFEST_OPTIONS);
+  const { values, positionals } = parse('validate', args, MANIFEST_OPTIONS);
   if (values.help) {
     cli.stdout(
       'Usage: bottle validate [-f FILE] [--allow-outside DIR]\n\n' +
@@ -13,6 +13,7 @@ export async function validate(args: string[], cli: CliContext): Promise<number>
     );
     return 0;
   }
+  noPositionals('validate', positionals);
   const loaded = await loadManifest({
     ...(values.file ? { file: values.file } : {}),
     cwd: cli.cwd,

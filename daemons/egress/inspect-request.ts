@@ -93,7 +93,10 @@ export async function serveInspected(req: InspectedRequest, res: Downstream, con
   // Quoted as audited (no query, withheld when it carries a secret): the reason goes to the audit log.
   if (!path.startsWith('/')) return refuse(malformedReply(`the request target ${JSON.stringify(auditedPath.slice(0, 100))} is not a path; send origin-form requests in the tunnel`), pending);
   const asked = authorityHost(http2 ? req.headers[':authority'] : req.headers.host);
-  if (asked !== undefined && asked !== target.host) return refuse(misdirectedReply(target, asked), pending);
+  if (asked !== undefined && asked !== target.host) {
+    // The reason goes to the audit log: a host name that carries a secret is not quoted.
+    return refuse(misdirectedReply(target, carriesSecret(asked, everyCredential) ? '(a host withheld: it carries a secret)' : asked), pending);
+  }
 
   const admission = context.admission();
   const named = nameRefusal(target, admission);

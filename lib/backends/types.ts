@@ -1,7 +1,8 @@
 /**
  * What a backend does for a bottle: its network, its machines (the agent and
- * the bundle), exec, copy in and status; and what a plan must know of it
- * before anything runs (addresses, ranges, hints). Docker and smolvm
+ * the bundle), exec, copies both ways, streamed commands and status; and
+ * what a plan must know of it before anything runs (addresses, ranges,
+ * hints). Docker and smolvm
  * implement it; tasks, plans and the CLI call only this, so what differs
  * between backends lives behind it. Every operation is idempotent and takes
  * the task's signal.
@@ -59,6 +60,8 @@ export interface MachineSpec {
   /** Further networks (the bundle's way out). */
   extraNetworks?: { name: string }[];
   mounts?: { host: string; guest: string; readonly: boolean }[];
+  /** Named volumes (package caches), made when missing and owned by `user`; Docker only. */
+  volumes?: { name: string; guest: string; labels: Record<string, string> }[];
   command?: string[];
   /**
    * Files a new machine holds before it first starts, made once it exists:
@@ -104,6 +107,31 @@ export interface NetworkInfo {
   id: string | null;
 }
 
+/** A machine or network that carries `bot-bottle.slug` (labels.ts), as a backend lists it: whoever made it, from whichever state root. */
+export interface LabelledObject {
+  type: 'machine' | 'network';
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** A tar archive on the host holding one tree (a file, a directory or a link) under its one top-level name (`bottle cp`). */
+export interface TreeArchive {
+  file: string;
+  top: string;
+}
+
+/** A command running in a guest with its stdin and stdout as streams (`bottle port`'s relays). */
+export interface GuestProcess {
+  /** Its stdin; ending it closes the command's stdin. */
+  stdin: NodeJS.WritableStream;
+  /** Its stdout, ending when the command ends. */
+  stdout: NodeJS.ReadableStream;
+  /** Settles once the command has ended, with the end of what it printed on stderr. */
+  ended: Promise<{ stderr: string }>;
+  /** Ends the command in the guest if it still runs (not only the host's end of it); settles once that is under way, within seconds. */
+  stop(): Promise<void>;
+}
+
 /** Where the agent finds its bundle. */
 export interface BundleAddress {
   ip: string;
@@ -133,6 +161,22 @@ export interface Backend {
   exec(machine: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Files and trees into the guest, owned by the request's user, following no link the guest made (guest-files.ts). */
   putFiles(machine: string, files: FilesRequest, options: OpOptions): Promise<void>;
+  /**
+   * The guest tree at the absolute `path` (a file, a directory or a link),
+   * packed by `user` with tar (links as links, never followed) into the host
+   * file `archive`, its top-level entry named after the path's last part. A
+   * path that is not there: a TaskError with code `NO_SUCH_PATH`.
+   */
+  copyOut(machine: string, path: string, archive: string, options: OpOptions & { user: string }): Promise<void>;
+  /**
+   * The archive unpacked by `user` at the absolute guest `path` as `docker cp`
+   * places a copy: into `path` when it is a directory, else as `path`; owned
+   * by `user`, modes kept. A destination it cannot take (no parent, a
+   * directory onto a file): a TaskError with code `COPY_REFUSED`.
+   */
+  copyIn(machine: string, archive: TreeArchive, path: string, options: OpOptions & { user: string }): Promise<void>;
+  /** argv in the guest as `user` with its stdin and stdout streamed while it runs; the signal stops it. A TaskError where the backend cannot stream. */
+  execStream(machine: string, argv: readonly string[], options: { user: string; signal?: AbortSignal }): Promise<GuestProcess>;
   /** A regular file of the guest, read as `user`, or undefined (missing, not a regular file, over `maxBytes`). */
   readFile(machine: string, path: string, options: OpOptions & { user: string; maxBytes: number }): Promise<Buffer | undefined>;
   /** Whether the bottle's network is there as planned (a cheap probe). */
@@ -146,6 +190,25 @@ export interface Backend {
   logs(machine: string, options: { follow: boolean; signal?: AbortSignal; stdout(chunk: Buffer): void; stderr(chunk: Buffer): void }): Promise<void>;
   /** What a machine is, for many at once: from the run's inventory, or asked anew with `fresh`. */
   status(machines: readonly string[], options?: OpOptions & { fresh?: boolean }): Promise<Map<string, MachineState>>;
+  /**
+   * Every machine and network carrying `bot-bottle.slug`, of every bottle and
+   * state root (`bottle doctor` judges whose they are); absent where the
+   * backend cannot list labels.
+   */
+  listLabelled?(options?: OpOptions): Promise<LabelledObject[]>;
+  /**
+   * Not running afterwards, kept with its disk, config and networks (`bottle
+   * stop`); a machine stopped already, or missing, is success. `graceSeconds`:
+   * how long its main process may take to exit before it is killed, where the
+   * backend has such a wait (Docker's stop timeout; smolvm has none).
+   */
+  stopMachine(machine: string, options: OpOptions & { graceSeconds?: number }): Promise<void>;
+  /**
+   * The machine as it was made, running again (`bottle start`): never made
+   * anew, so its id and files stay; running already is success. A TaskError
+   * with code MACHINE_MISSING when it does not exist.
+   */
+  resumeMachine(machine: string, options: OpOptions): Promise<void>;
   /** Gone afterwards, whether it existed or not. */
   removeMachine(machine: string, options: OpOptions): Promise<void>;
   removeNetwork(network: NetworkSpec, options: OpOptions): Promise<void>;

@@ -7,24 +7,25 @@
  * a directory or a file too large: what a guest left there is not trusted.
  */
 import { extract } from 'tar-stream';
-import { call, docker, isNotFound } from './client.js';
+import { abortOn, call, docker, dockerError, isNotFound } from './client.js';
 
 export async function putArchive(container: string, dir: string, archive: Buffer, signal?: AbortSignal): Promise<void> {
-  await call(`copy into ${container}:${dir}`, () =>
-    docker().getContainer(container).putArchive(archive, { path: dir, ...(signal ? { abortSignal: signal } : {}) }),
-  );
+  // The same bytes unpacked twice leave the same files: sent again freely.
+  await call(`copy into ${container}:${dir}`, () => docker().getContainer(container).putArchive(archive, { path: dir, ...abortOn(signal) }), signal ? { signal } : {});
 }
 
 /** The bytes of the regular file at `path`, or undefined when there is none (or it is not a regular file, or larger than `maxBytes`). */
 export async function readRegularFile(container: string, path: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer | undefined> {
+  const what = `read ${container}:${path}`;
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await docker().getContainer(container).getArchive({ path, ...(signal ? { abortSignal: signal } : {}) });
+    stream = await call(what, () => docker().getContainer(container).getArchive({ path, ...abortOn(signal) }), signal ? { signal } : {});
   } catch (error) {
     if (isNotFound(error)) return undefined;
-    return call(`read ${container}:${path}`, () => Promise.reject(error));
+    throw error;
   }
   return new Promise((resolve, reject) => {
+    const fail = (error: unknown) => reject(dockerError(what, error));
     const untar = extract();
     const stop = (value: Buffer | undefined) => {
       resolve(value);
@@ -36,11 +37,11 @@ export async function readRegularFile(container: string, path: string, maxBytes:
       const chunks: Buffer[] = [];
       body.on('data', (c: unknown) => chunks.push(c as Buffer));
       body.on('end', () => stop(Buffer.concat(chunks)));
-      body.on('error', reject);
+      body.on('error', fail);
     });
     untar.on('finish', () => resolve(undefined));
-    untar.on('error', reject);
-    stream.on('error', reject);
+    untar.on('error', fail);
+    stream.on('error', fail);
     stream.pipe(untar);
   });
 }

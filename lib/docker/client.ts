@@ -1,14 +1,17 @@
 /**
  * The Docker Engine API client (dockerode over the endpoint endpoint.ts
  * picks): one per process, so every call shares its HTTP agent and no call
- * spawns a process. `dockerError` turns what the API or the socket said into
- * a TaskError that names the operation and says what to do; an engine that
- * cannot be reached is transient (it may be starting). It knows nothing of
- * bottles.
+ * spawns a process. `call` sends a call again while its failure may pass
+ * (retry.ts: busy, dropped, an engine restarting) and `dockerError` turns
+ * what failed in the end into a TaskError that names the operation and says
+ * what to do, transient when a later attempt may pass (failures.ts says
+ * which). It knows nothing of bottles.
  */
 import Docker from 'dockerode';
 import { TaskError } from '../engine/index.js';
 import { dockerEndpoint, type Endpoint } from './endpoint.js';
+import { failureOf, saidBy, socketCodeOf, statusOf } from './failures.js';
+import { withRetries, type Resend } from './retry.js';
 
 let client: { docker: Docker; endpoint: Endpoint } | undefined;
 
@@ -29,58 +32,115 @@ export function docker(): Docker {
   return engine().docker;
 }
 
-interface ApiFailure {
-  statusCode?: number;
-  code?: string;
-  json?: { message?: string } | null;
-  reason?: string;
-  message?: string;
+/**
+ * dockerode's option for the signal, a new object each call: dockerode
+ * deletes `abortSignal` from the options it is given, so an object kept for
+ * a second send (a retry) would go without it.
+ */
+export function abortOn(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
+  return signal ? { abortSignal: signal } : {};
 }
 
-/** The HTTP status of a failed call, or undefined when it never got an answer. */
-export function statusOf(error: unknown): number | undefined {
-  return (error as ApiFailure | undefined)?.statusCode;
+export { isNotFound, saidBy, statusOf } from './failures.js';
+
+/** Whether the engine has answered any call of this process: refusal after that is a restart (retry.ts). */
+let answered = false;
+
+function where(): string {
+  return client ? `${client.endpoint.socketPath ?? `${client.endpoint.host}:${client.endpoint.port}`} (${client.endpoint.source})` : 'Docker';
 }
 
-export function isNotFound(error: unknown): boolean {
-  return statusOf(error) === 404;
-}
-
-/** What Docker said, in one line. */
-export function saidBy(error: unknown): string {
-  const e = error as ApiFailure;
-  const said = e?.json?.message ?? (typeof e?.json === 'string' ? e.json : undefined) ?? e?.reason ?? e?.message ?? String(error);
-  return String(said).replace(/\s+/g, ' ').trim();
-}
-
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
-
+/** A failed call as a TaskError that names it and says what to do; transient where sending it again may pass (failures.ts). */
 export function dockerError(what: string, error: unknown): TaskError {
   if (error instanceof TaskError) return error;
-  if ((error as Error)?.name === 'AbortError') return new TaskError(`${what} was cancelled`, { code: 'CANCELLED', cause: error });
-  const code = (error as ApiFailure)?.code;
-  const where = client ? `${client.endpoint.socketPath ?? `${client.endpoint.host}:${client.endpoint.port}`} (${client.endpoint.source})` : 'Docker';
-  if (code && UNREACHABLE.has(code)) {
-    return new TaskError(`cannot reach the Docker Engine at ${where}: ${code}; start Docker, or point DOCKER_HOST or the Docker context at a running one`, {
-      code: 'DOCKER_UNAVAILABLE',
-      transient: true,
-      cause: error,
-    });
+  const failure = failureOf(error);
+  const code = socketCodeOf(error);
+  switch (failure) {
+    case 'cancelled':
+      return new TaskError(`${what} was cancelled`, { code: 'CANCELLED', cause: error });
+    case 'unreachable':
+      return new TaskError(`cannot reach the Docker Engine at ${where()}: ${code}; start Docker, or point DOCKER_HOST or the Docker context at a running one`, {
+        code: 'DOCKER_UNAVAILABLE',
+        transient: true,
+        cause: error,
+      });
+    case 'dropped':
+      return new TaskError(`${what}: the Docker Engine at ${where()} closed the connection before it answered (${code}); it may be restarting or overloaded: see \`docker info\`, then run again`, {
+        code: 'DOCKER_DROPPED',
+        transient: true,
+        cause: error,
+      });
+    case 'busy':
+      return new TaskError(`${what} failed: ${saidBy(error)} (HTTP ${statusOf(error)}: the Docker Engine could not do it now; retried)`, {
+        code: 'DOCKER_BUSY',
+        transient: true,
+        cause: error,
+      });
+    case 'permanent':
+      if (code === 'EACCES') {
+        return new TaskError(`no permission to use the Docker Engine at ${where()}; add your user to the docker group (and log in again), or use rootless Docker`, {
+          code: 'DOCKER_DENIED',
+          cause: error,
+        });
+      }
+      return new TaskError(`${what} failed: ${saidBy(error)}`, { code: 'DOCKER_FAILED', cause: error });
   }
-  if (code === 'EACCES') {
-    return new TaskError(`no permission to use the Docker Engine at ${where}; add your user to the docker group (and log in again), or use rootless Docker`, {
-      code: 'DOCKER_DENIED',
-      cause: error,
-    });
-  }
-  return new TaskError(`${what} failed: ${saidBy(error)}`, { code: 'DOCKER_FAILED', cause: error });
 }
 
-/** Runs one API call, its failure as a TaskError. */
-export async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Whether the call may be sent twice (retry.ts); 'yes' unless its body is a stream or it runs a command. */
+  resend?: Resend;
+  /** Told of each retry (the task's log). */
+  log?: (line: string) => void;
+}
+
+/**
+ * Runs one API call, sent again while what failed may pass (retry.ts), its
+ * failure as a TaskError. A caller that tells an answer apart (a 404, a 409)
+ * reads it through the TaskError with `statusOf`/`isNotFound`.
+ */
+export async function call<T>(what: string, run: () => Promise<T>, options: CallOptions = {}): Promise<T> {
+  const heard = (error: unknown) => {
+    if (statusOf(error) !== undefined) answered = true;
+    throw error;
+  };
   try {
-    return await run();
+    return await withRetries(
+      () =>
+        run().then((value) => {
+          answered = true;
+          return value;
+        }, heard),
+      {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.resend ? { resend: options.resend } : {}),
+        answeredBefore: () => answered,
+        onRetry: ({ failure, attempt, delayMs, error }) => options.log?.(`${what}: ${failure} (${socketCodeOf(error) ?? `HTTP ${statusOf(error)} ${saidBy(error)}`}); send ${attempt} in ${delayMs} ms`),
+      },
+    );
   } catch (error) {
     throw dockerError(what, error);
   }
+}
+
+/**
+ * A call made for its effect (start, remove, connect): an answer saying the
+ * effect is there already (`already`) counts as done. So a retry after a
+ * lost answer hears its own success as such, and removing what is gone
+ * succeeds.
+ */
+export async function effect(what: string, run: () => Promise<unknown>, already: (error: unknown) => boolean, options: CallOptions = {}): Promise<void> {
+  await call(
+    what,
+    () =>
+      run().then(
+        () => undefined,
+        (error: unknown) => {
+          if (already(error)) return undefined;
+          throw error;
+        },
+      ),
+    options,
+  );
 }

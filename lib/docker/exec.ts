@@ -10,7 +10,8 @@
  * says its pid (a first stderr line, taken out of the output) and then
  * becomes the command; a cancelled exec is ended by a second, detached exec,
  * as the same user, that sends TERM to the command's process group (an exec
- * is its own session), then KILL two seconds later.
+ * is its own session), then KILL two seconds later. exec-stream.ts starts
+ * and stops its long-running commands the same way, with these functions.
  */
 import { PassThrough, Readable } from 'node:stream';
 import { TaskError } from '../engine/index.js';
@@ -43,7 +44,7 @@ export async function execInContainer(container: string, argv: readonly string[]
     docker()
       .getContainer(container)
       .exec({
-        Cmd: ['/bin/sh', '-c', `echo "${PID_MARK}$$" >&2; exec "$@"`, 'bottle-exec', ...argv],
+        Cmd: withPidMark(argv),
         AttachStdout: true,
         AttachStderr: true,
         AttachStdin: withInput,
@@ -59,8 +60,8 @@ export async function execInContainer(container: string, argv: readonly string[]
   const stdout = collector(request.log);
   let guestPid: number | undefined;
   const stderr = collector(request.log, (line) => {
-    const mark = line.startsWith(PID_MARK) ? Number(line.slice(PID_MARK.length)) : NaN;
-    if (guestPid === undefined && Number.isInteger(mark)) return void (guestPid = mark);
+    const mark = pidIn(line);
+    if (guestPid === undefined && mark !== undefined) return void (guestPid = mark);
     return line;
   });
   docker().modem.demuxStream(stream, stdout.sink, stderr.sink);
@@ -100,6 +101,17 @@ function feed(stream: NodeJS.WritableStream & { end(): void }, input: string | U
 /** The first stderr line of every exec: the wrapper's pid, which the command takes over. */
 const PID_MARK = 'bottle-exec-pid:';
 
+/** argv under the one-line `sh` that says its pid on stderr, then becomes the command (exec-stream.ts starts its commands so too). */
+export function withPidMark(argv: readonly string[]): string[] {
+  return ['/bin/sh', '-c', `echo "${PID_MARK}$$" >&2; exec "$@"`, 'bottle-exec', ...argv];
+}
+
+/** The pid a stderr line of withPidMark's says, or undefined for any other line. */
+export function pidIn(line: string): number | undefined {
+  const mark = line.startsWith(PID_MARK) ? Number(line.slice(PID_MARK.length)) : NaN;
+  return Number.isInteger(mark) ? mark : undefined;
+}
+
 /**
  * Signals every process of process group $G in the container (`kill -- -G`
  * is not in every sh): each /proc/<pid>/stat whose fifth field (after the
@@ -109,7 +121,7 @@ const SIGNAL_GROUP =
   'g() { for s in /proc/[0-9]*/stat; do read -r l < "$s" 2>/dev/null || continue; p=${s#/proc/}; p=${p%/stat}; r=${l##*) }; set -- $r; [ "$3" = "$G" ] && kill -"$S" "$p" 2>/dev/null; done; }';
 
 /** Ends a cancelled exec's command: TERM to its process group, KILL after 2 s. Best effort, bounded. */
-async function stopInGuest(container: string, pid: number | undefined, user: string | undefined): Promise<void> {
+export async function stopInGuest(container: string, pid: number | undefined, user: string | undefined): Promise<void> {
   if (pid === undefined) return;
   const stop = `${SIGNAL_GROUP}; G=${pid}; S=TERM; g; sleep 2; S=KILL; g; true`;
   const started = (async () => {
@@ -157,7 +169,7 @@ function collector(log: ((line: string) => void) | undefined, filter?: (line: st
  * through as they come; only the first line is held until it is whole (the
  * marker is always first), so a command's own output is never delayed.
  */
-function lineFilter(filter: (line: string) => string | undefined): (chunk: Buffer) => Buffer {
+export function lineFilter(filter: (line: string) => string | undefined): (chunk: Buffer) => Buffer {
   let head: Buffer | undefined = Buffer.alloc(0);
   return (chunk) => {
     if (head === undefined) return chunk;

@@ -8,33 +8,36 @@
 import { readdir } from 'node:fs/promises';
 import type { OpOptions } from '../process/op-options.js';
 import { TaskError } from '../engine/index.js';
-import { call, docker, isNotFound, saidBy } from './client.js';
+import { abortOn, call, docker, dockerError, isNotFound } from './client.js';
+import type { Resend } from './retry.js';
 
-export async function imageExists(name: string): Promise<boolean> {
+export async function imageExists(name: string, options: OpOptions = {}): Promise<boolean> {
   try {
-    await docker().getImage(name).inspect();
+    await call(`docker image inspect ${name}`, () => docker().getImage(name).inspect(), options);
     return true;
   } catch (error) {
     if (isNotFound(error)) return false;
-    throw await call(`docker image inspect ${name}`, () => Promise.reject(error));
+    throw error;
   }
 }
 
 export async function pullImage(name: string, options: OpOptions): Promise<void> {
-  await follow(`docker pull ${name}`, () => docker().pull(name, options.signal ? { abortSignal: options.signal } : {}), options);
+  await follow(`docker pull ${name}`, () => docker().pull(name, abortOn(options.signal)), options);
 }
 
 /** A rootfs tar (stream) as image `tag`, with `changes` (Dockerfile lines such as `CMD ["bash"]`). */
 export async function importImage(rootfs: NodeJS.ReadableStream, tag: string, changes: string[], options: OpOptions): Promise<void> {
   const [repo, version] = splitTag(tag);
-  await follow(`docker import ${tag}`, () => docker().importImage(rootfs, { repo, tag: version, changes }), options);
+  // Its body is a stream the first send consumes: never sent again.
+  await follow(`docker import ${tag}`, () => docker().importImage(rootfs, { repo, tag: version, changes }), options, 'no');
 }
 
 export async function buildImage(contextDir: string, tag: string, settings: { buildargs: Record<string, string>; labels: Record<string, string> }, options: OpOptions): Promise<void> {
   const src = await readdir(contextDir);
+  // dockerode packs the context anew on each send.
   await follow(
     `docker build ${tag}`,
-    () => docker().buildImage({ context: contextDir, src }, { t: tag, buildargs: settings.buildargs, labels: settings.labels, rm: true, forcerm: true, ...(options.signal ? { abortSignal: options.signal } : {}) }),
+    () => docker().buildImage({ context: contextDir, src }, { t: tag, buildargs: settings.buildargs, labels: settings.labels, rm: true, forcerm: true, ...abortOn(options.signal) }),
     options,
   );
 }
@@ -46,14 +49,18 @@ interface Progress {
   errorDetail?: { message?: string };
 }
 
-/** Runs a call whose answer is a progress stream, logging it, failing on the first error in it. */
-async function follow(what: string, start: () => Promise<NodeJS.ReadableStream>, options: OpOptions): Promise<void> {
-  const stream = await call(what, start);
+/**
+ * Runs a call whose answer is a progress stream, logging it, failing on the
+ * first error in it (a failed RUN: permanent); the stream cut short is a
+ * dropped connection (transient). Only its start is sent again.
+ */
+async function follow(what: string, start: () => Promise<NodeJS.ReadableStream>, options: OpOptions, resend: Resend = 'yes'): Promise<void> {
+  const stream = await call(what, start, { ...options, resend });
   await new Promise<void>((resolve, reject) => {
     let failed: string | undefined;
     docker().modem.followProgress(
       stream,
-      (error: unknown) => (error ? reject(error) : failed ? reject(new Error(failed)) : resolve()),
+      (error: unknown) => (error ? reject(error) : failed ? reject(new TaskError(`${what} failed: ${failed}`, { code: 'DOCKER_FAILED' })) : resolve()),
       (event: Progress) => {
         if (event.error || event.errorDetail) failed ??= event.errorDetail?.message ?? event.error;
         const line = (event.stream ?? event.status ?? '').trimEnd();
@@ -61,7 +68,7 @@ async function follow(what: string, start: () => Promise<NodeJS.ReadableStream>,
       },
     );
   }).catch((error: unknown) => {
-    throw error instanceof TaskError ? error : new TaskError(`${what} failed: ${saidBy(error)}`, { code: 'DOCKER_FAILED', cause: error });
+    throw dockerError(what, error);
   });
 }
 

@@ -5,7 +5,7 @@
  * the writers given. It prints nothing itself.
  */
 import { Readable, Writable } from 'node:stream';
-import { call, docker } from './client.js';
+import { abortOn, call, docker } from './client.js';
 
 export interface LogsRequest {
   follow: boolean;
@@ -20,13 +20,13 @@ export async function containerLogs(container: string, request: LogsRequest): Pr
   const what = `docker logs ${container}`;
   const target = docker().getContainer(container);
   if (!request.follow) {
-    const buffer = await call(what, () => target.logs({ stdout: true, stderr: true, follow: false }));
+    const buffer = await call(what, () => target.logs({ stdout: true, stderr: true, follow: false, ...abortOn(request.signal) }), request.signal ? { signal: request.signal } : {});
     const stream = Readable.from([buffer]);
     docker().modem.demuxStream(stream, sink(request.stdout), sink(request.stderr));
     await new Promise<void>((resolve) => stream.on('end', resolve).on('close', resolve));
     return;
   }
-  const stream = await call(what, () => target.logs({ stdout: true, stderr: true, follow: true, ...(request.signal ? { abortSignal: request.signal } : {}) }));
+  const stream = await call(what, () => target.logs({ stdout: true, stderr: true, follow: true, ...abortOn(request.signal) }), request.signal ? { signal: request.signal } : {});
   docker().modem.demuxStream(stream, sink(request.stdout), sink(request.stderr));
   await new Promise<void>((resolve) => {
     stream.on('end', resolve).on('close', resolve).on('error', () => resolve());

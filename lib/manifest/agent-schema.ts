@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { describeValue, quote } from './describe.js';
 import { envSchema } from './env.js';
 import { skillNameSchema } from './names.js';
+import { hostPathSchema } from './system-strings.js';
 
 /** The message for an agent's `bottle` that names no bottle of the manifest. */
 export function unknownBottleMessage(bottle: string, bottleNames: readonly string[]): string {
@@ -60,9 +61,7 @@ export function agentSchema(bottleNames?: readonly string[]) {
       bottle: bottleRefSchema(bottleNames),
       skills: skillsSchema.optional(),
       prompt: z.string().optional().meta({ description: 'Text appended to the system prompt.' }),
-      promptFile: z
-        .string()
-        .min(1)
+      promptFile: hostPathSchema()
         .optional()
         .meta({ description: "A file holding the prompt, relative to the manifest's directory." }),
       env: envSchema.optional(),

@@ -8,11 +8,13 @@ import { BACKEND_KINDS } from '../backends/kinds.js';
 import { DEFAULT_ASK_TIMEOUT_S, DEFAULT_CPUS, DEFAULT_MEMORY_MIB, DEFAULT_PIDS } from './defaults.js';
 import { expected } from './describe.js';
 import { egressSchema } from './egress.js';
+import { cachesSchema } from './caches.js';
 import { envSchema } from './env.js';
 import { gitSchema } from './git.js';
 import { guestHomeSchema, guestUserSchema } from './guest.js';
 import { optionalInt } from './int.js';
 import { MIB_PER_TIB, sizeSchema, type SizeBounds } from './size.js';
+import { systemString } from './system-strings.js';
 
 
 export const MAX_CPUS = 64;
@@ -20,9 +22,9 @@ export const MEMORY_MIB: SizeBounds = { min: 128, max: MIB_PER_TIB };
 export const DISK_MIB: SizeBounds = { min: 1024, max: 64 * MIB_PER_TIB };
 export const PIDS = { min: 64, max: 1048576 } as const;
 
-const imageSchema = z
-  .string()
-  .regex(/^\S+$/, { error: expected('a container image reference without spaces', 'e.g. "node:22-bookworm"') })
+const imageSchema = systemString(
+  z.string().regex(/^\S+$/, { error: expected('a container image reference without spaces', 'e.g. "node:22-bookworm"') }),
+)
   .meta({ description: 'The image of the agent machine; our agent image by default.' });
 
 export const bottleSchema = z.strictObject({
@@ -44,6 +46,7 @@ export const bottleSchema = z.strictObject({
   guestHome: guestHomeSchema.optional(),
   user: guestUserSchema.optional(),
   egress: egressSchema.optional(),
+  caches: cachesSchema.optional(),
   git: gitSchema.optional(),
   supervise: z
     .strictObject({

@@ -14,6 +14,7 @@ import { optionalInt } from './int.js';
 import { looksLikeIpv4, parseIpv4, parseIpv6, type AddressResult } from './ip.js';
 import { MIB_PER_TIB, sizeSchema } from './size.js';
 import { credentialSchema, ruleFieldsSchema, type SecretSource } from './inspect.js';
+import { hostPathSchema } from './system-strings.js';
 
 export interface EgressRule {
   /**
@@ -169,9 +170,7 @@ export const egressSchema = z
       .max(50)
       .optional()
       .meta({ description: 'Headers the proxy sets on requests to an allowed host, values read on the host at up: the agent never holds them.' }),
-    upstreamCa: z
-      .string()
-      .min(1)
+    upstreamCa: hostPathSchema()
       .optional()
       .meta({ description: "A PEM file of more roots the proxy trusts for inspected hosts' certificates (a private upstream); relative to the manifest's directory." }),
   })

@@ -8,6 +8,8 @@
  */
 import * as z from 'zod';
 import { expected, quote } from './describe.js';
+import { hostPathSchema, systemString } from './system-strings.js';
+import { matchesEmpty } from './matches-empty.js';
 
 export const PUSH_PATTERN = /^refs\/[A-Za-z0-9._/*-]+$/;
 
@@ -40,14 +42,14 @@ const branchSchema = z.string().superRefine((name, ctx) => {
 /** What is wrong with a secret pattern, or undefined. */
 export function secretPatternProblem(pattern: string): string | undefined {
   if (pattern.length > 1000) return 'use at most 1000 characters';
-  let regex: RegExp;
   try {
-    regex = new RegExp(pattern);
+    new RegExp(pattern);
   } catch (error) {
     return `it is not a valid regular expression (${(error as Error).message})`;
   }
-  // A pattern that matches nothing at all would refuse every push.
-  if (regex.test('')) return 'it matches the empty text, so it would refuse every push; make it match the secret itself';
+  // A pattern that matches nothing at all would refuse every push. Decided
+  // without running it: a pattern that backtracks badly would hang validation.
+  if (matchesEmpty(pattern)) return 'it matches the empty text, so it would refuse every push; make it match the secret itself';
   return undefined;
 }
 
@@ -64,11 +66,9 @@ const secretSchema = z.union([
   }),
 ]);
 
-const nonEmpty = z.string().min(1);
-
 export const gitSchema = z
   .strictObject({
-    repo: nonEmpty.meta({ description: "Path of a repository on the host, relative to the manifest's directory." }),
+    repo: hostPathSchema().meta({ description: "Path of a repository on the host, relative to the manifest's directory." }),
     branch: branchSchema
       .optional()
       .meta({ description: "The branch the agent's workspace starts on; the host repository's current branch by default." }),
@@ -83,7 +83,7 @@ export const gitSchema = z
       .optional()
       .meta({ description: 'More patterns (regular expressions, or { name, pattern }) a pushed file must not match, besides private keys and the known API key shapes.' }),
     user: z
-      .strictObject({ name: nonEmpty, email: nonEmpty })
+      .strictObject({ name: systemString(z.string().min(1)), email: systemString(z.string().min(1)) })
       .optional()
       .meta({ description: 'Author and committer of the agent\'s commits.' }),
   })

@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import * as z from 'zod';
 import { DEFAULT_GUEST_HOME, DEFAULT_USER } from './defaults.js';
 import { describeValue, expected } from './describe.js';
+import { systemString } from './system-strings.js';
 
 /** A login name (as useradd accepts) or a numeric uid. */
 const USER = /^(?:[a-z_][a-z0-9_-]{0,31}|\d+)$/i;
@@ -41,7 +42,7 @@ export function normalizeGuestPath(path: string): string {
   return normalized.length > 1 ? normalized.replace(/\/+$/, '') : normalized;
 }
 
-export const guestHomeSchema = z
-  .string()
-  .regex(/^\//, { error: expected('an absolute path in the guest (starting with "/")', 'e.g. "/home/node"') })
+export const guestHomeSchema = systemString(
+  z.string().regex(/^\//, { error: expected('an absolute path in the guest (starting with "/")', 'e.g. "/home/node"') }),
+)
   .meta({ description: "The guest user's home directory, an absolute path.", default: DEFAULT_GUEST_HOME });

@@ -9,6 +9,7 @@
  */
 import * as z from 'zod';
 import { quote } from './describe.js';
+import { hostPathProblem } from './system-strings.js';
 
 export const HTTP_METHOD = /^[A-Z]{1,20}$/;
 
@@ -45,12 +46,18 @@ const headerSchema = z.string().superRefine((h, ctx) => {
 
 export type SecretSource = { kind: 'env'; name: string } | { kind: 'file'; path: string };
 
-const sourceSchema = z.string().transform((from, ctx): SecretSource => {
+export const sourceSchema = z.string().transform((from, ctx): SecretSource => {
   const env = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(from);
   if (env) return { kind: 'env', name: env[1]! };
   const file = /^file:(.+)$/.exec(from);
-  if (file) return { kind: 'file', path: file[1]! };
-  ctx.addIssue({ code: 'custom', message: `expected "env:NAME" (a variable of bottle's environment at up) or "file:PATH" (a file on the host), got ${quote(from)}` });
+  const pathProblem = file ? hostPathProblem(file[1]!) : undefined;
+  if (file && pathProblem === undefined) return { kind: 'file', path: file[1]! };
+  ctx.addIssue({
+    code: 'custom',
+    message: pathProblem
+      ? `the file of "file:PATH": ${pathProblem}`
+      : `expected "env:NAME" (a variable of bottle's environment at up) or "file:PATH" (a file on the host), got ${quote(from)}`,
+  });
   return z.NEVER;
 });
 

@@ -21,6 +21,7 @@ import {
   MANIFEST_VERSION,
 } from './defaults.js';
 import { normalizeGuestPath } from './guest.js';
+import { splitEnv } from './env.js';
 import type { PromptFile } from './prompt-files.js';
 import type { ValidManifest } from './schema.js';
 import type { Agent, Bottle, Credential, EgressSettings, Manifest, ManifestSource } from './types.js';
@@ -68,10 +69,11 @@ function normalizeBottle(bottle: ValidBottle, name: string, dir: string): Bottle
     memory: bottle.memory ?? DEFAULT_MEMORY_MIB,
     pids: bottle.pids ?? DEFAULT_PIDS,
     ...(bottle.disk !== undefined && { disk: bottle.disk }),
-    env: bottle.env ?? {},
+    ...splitEnv(bottle.env),
     guestHome: normalizeGuestPath(bottle.guestHome ?? DEFAULT_GUEST_HOME),
     user: bottle.user ?? DEFAULT_USER,
     egress: normalizeEgress(bottle.egress, dir),
+    caches: bottle.caches ?? [],
     ...(git !== undefined && {
       git: {
         repo: resolve(dir, git.repo),
@@ -92,7 +94,7 @@ function normalizeAgent(agent: ValidAgent, name: string, promptFile: PromptFile 
     skills: agent.skills ?? [],
     prompt: promptFile?.text ?? agent.prompt ?? '',
     promptSource: promptFile?.path ?? 'inline',
-    env: agent.env ?? {},
+    ...splitEnv(agent.env),
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * The text of a manifest file as data: `.json` as JSON, anything else as YAML
- * (a superset of JSON). A syntax error, or a key repeated within an object,
- * becomes a ManifestError that names the file, the line and the column. It
- * does not validate the data (parse.ts).
+ * (a superset of JSON). A syntax error, a key repeated within an object, or
+ * nesting deeper than any manifest needs becomes a ManifestError that names
+ * the file, the line and the column. It does not validate the data (parse.ts).
  */
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -54,9 +54,35 @@ function parseJson(text: string, file: string): unknown {
   return data;
 }
 
+/** Brackets (`[`, `{`) open at once past which a text is refused: a manifest needs a handful. */
+const MAX_NESTING = 64;
+
+/**
+ * The offset where `text` first has more than MAX_NESTING brackets open,
+ * quoted or not (a manifest has no reason to), or undefined. Checked before
+ * parsing, so a hostile text never drives a parser into a stack overflow:
+ * V8 may then abort the whole process (an irregexp compile out of memory)
+ * rather than throw.
+ */
+function tooDeepAt(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '[' || char === '{') {
+      if (++depth > MAX_NESTING) return i;
+    } else if (char === ']' || char === '}') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
+const isStackOverflow = (message: string) => message.includes('Maximum call stack size exceeded');
+
 function parseYaml(text: string, file: string): unknown {
-  const document = parseDocument(text);
+  // Warnings (a list used as a key...) would go to process.emitWarning; the schema reports what they are about.
+  const document = parseDocument(text, { logLevel: 'error' });
   const first = document.errors[0];
+  // Nested too deeply by indentation: where the parser ran out of stack says nothing, so no position.
+  if (first !== undefined && isStackOverflow(first.message)) throw syntaxError(file, 'yaml', 'it is nested too deeply', first);
   if (first !== undefined) {
     // yaml appends ` at line L, column C:` and a code frame; we say where ourselves.
     const reason = (first.message.split('\n')[0] ?? first.message).replace(/ at line \d+, column \d+:?$/, '');
@@ -74,5 +100,8 @@ function parseYaml(text: string, file: string): unknown {
 /** The data in `text`, read as the format `file`'s extension says. */
 export function parseManifestText(text: string, file: string): unknown {
   const body = text.replace(/^\uFEFF/, '');
-  return formatOf(file) === 'json' ? parseJson(body, file) : parseYaml(body, file);
+  const format = formatOf(file);
+  const deep = tooDeepAt(body);
+  if (deep !== undefined) throw syntaxError(file, format, `it is nested more than ${MAX_NESTING} deep`, undefined, lineColumn(body, deep));
+  return format === 'json' ? parseJson(body, file) : parseYaml(body, file);
 }

@@ -11,6 +11,7 @@ import { ManifestError } from './errors.js';
 import { TOP_LEVEL, toManifestIssues } from './issues.js';
 import { normalizeManifest } from './normalize.js';
 import { readPromptFiles } from './prompt-files.js';
+import { reservedKeyIssues } from './reserved-keys.js';
 import { bottleNamesOf, manifestSchema } from './schema.js';
 import type { Manifest, ManifestSource } from './types.js';
 
@@ -30,7 +31,11 @@ export async function parseManifest(data: unknown, source: ManifestSource, optio
 
   const schema = manifestSchema({ bottleNames: bottleNamesOf(data) });
   const result = schema.safeParse(data, { error: manifestErrorMap });
-  if (!result.success) throw ManifestError.invalid(source.path, toManifestIssues(result.error.issues));
+  // zod drops `__proto__` keys silently: found in the raw data, they are reported with the rest.
+  const reserved = reservedKeyIssues(data);
+  if (!result.success || reserved.length > 0) {
+    throw ManifestError.invalid(source.path, [...reserved, ...(result.success ? [] : toManifestIssues(result.error.issues))]);
+  }
 
   const confinement = await confinementOf(source.dir, options);
   const prompts = await readPromptFiles(result.data.agents, source.dir, confinement);

@@ -9,6 +9,7 @@ import { bottleSchema } from './bottle-schema.js';
 import { DEFAULT_SKILLS_DIR, MANIFEST_VERSION } from './defaults.js';
 import { nameSchema } from './names.js';
 import { limitsSchema } from './limits.js';
+import { hostPathSchema } from './system-strings.js';
 
 export interface ManifestSchemaOptions {
   /**
@@ -32,9 +33,7 @@ export function manifestSchema(options: ManifestSchemaOptions = {}) {
     .strictObject({
       $schema: z.string().optional().meta({ description: 'The JSON Schema of this file, for editors; ignored.' }),
       version: z.literal(MANIFEST_VERSION).optional().meta({ default: MANIFEST_VERSION }),
-      skillsDir: z
-        .string()
-        .min(1)
+      skillsDir: hostPathSchema()
         .optional()
         .meta({ description: "Where skills are looked up first, relative to the manifest's directory.", default: DEFAULT_SKILLS_DIR }),
       limits: limitsSchema.optional(),

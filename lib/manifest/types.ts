@@ -7,8 +7,10 @@
 import type { LimitName } from '../limits/names.js';
 import type { BackendKind } from '../backends/kinds.js';
 import type { Credential, EgressRule } from './egress.js';
+import type { EnvSecret } from './env.js';
+import type { CacheKind } from './caches.js';
 
-export type { Credential, EgressRule };
+export type { Credential, EgressRule, EnvSecret };
 
 export interface SecretPattern {
   /** Shown to the pusher when a push is refused. */
@@ -66,11 +68,15 @@ export interface Bottle {
   /** Disk cap of the agent machine, whole MiB (1 GiB to 64 TiB); undefined: no cap. */
   disk?: number;
   env: Record<string, string>;
+  /** Secrets of env: their values never written by bottle but into the agent's environment. */
+  secretEnv: Record<string, EnvSecret>;
   /** Absolute, normalised guest path; `/home/node` by default. */
   guestHome: string;
   /** The non-root guest user the agent runs as; `node` by default. */
   user: string;
   egress: EgressSettings;
+  /** Package caches shared by the manifest's bottles (Docker volumes). */
+  caches: CacheKind[];
   git?: GitSettings;
   supervise: SuperviseSettings;
 }
@@ -86,6 +92,8 @@ export interface Agent {
   /** `inline`, or the absolute path of the prompt file the text came from. */
   promptSource: 'inline' | (string & {});
   env: Record<string, string>;
+  /** Secrets of env: their values never written by bottle but into the agent's environment. */
+  secretEnv: Record<string, EnvSecret>;
 }
 
 export interface Manifest {

@@ -4,17 +4,22 @@
  * but for what the caller gathered (subnets in use, environment, home).
  */
 import { join } from 'node:path';
-import type { LoadedManifest } from '../manifest/types.js';
+import { splitEnv } from '../manifest/env.js';
+import type { EnvSecret, LoadedManifest } from '../manifest/types.js';
 import type { Backend, BackendKind, NetworkSpec } from '../backends/types.js';
+import { bottleLabels, cacheLabels } from '../backends/labels.js';
+import { CACHE_PATHS, type CacheKind } from '../manifest/caches.js';
+import { hash } from '../engine/index.js';
 import { bundleName, egressName, machineName, slugFor } from './slug.js';
 import { bottleFiles } from '../state/layout.js';
 import { allocateSubnets, egressSubnet, poolBase, poolCidr } from '../net/subnets.js';
-import { GIT_GATE_PORT, GUEST_CA_PATH, PROXY_PORT, SYSTEM_CA_BUNDLE, type BottlePlan } from './types.js';
+import { GIT_GATE_PORT, GUEST_CA_PATH, PROXY_PORT, SYSTEM_CA_BUNDLE, type BottlePlan, type CachePlan } from './types.js';
 
 export interface PlanInputs {
   loaded: LoadedManifest;
   /** The bottles to plan: their names, and the manifest agent each is made from. */
   agents: readonly BottleInstance[];
+  /** Absolute (cli/session.ts resolves it); objects carry it in a label. */
   stateRoot: string;
   home: string;
   env: NodeJS.ProcessEnv;
@@ -41,6 +46,10 @@ export interface PlannedBottle {
   guestEnv: Record<string, string>;
   /** The values of `plan.egress.credentials`, in order, once read (lib/plan/credentials.ts); for the bundle only. */
   credentialValues?: string[];
+  /** Secrets of env, by name, not yet read: lib/plan/secrets.ts puts their values into guestEnv. */
+  secretEnv?: Record<string, EnvSecret>;
+  /** Every secret value of this bottle once read (env secrets, credentials): kept out of what bottle writes. */
+  secrets?: string[];
 }
 
 /** A copy's slug is not a manifest agent's of the same name: copies are the instances not named as their agent. */
@@ -71,7 +80,7 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
     const bottle = manifest.bottles[agent.bottle]!;
     const slug = slugs[i]!;
     const backend = inputs.backendFor(backends[i]!);
-    const labels = { 'bot-bottle.slug': slug, 'bot-bottle.agent': agentName };
+    const labels = bottleLabels(slug, agentName, inputs.stateRoot);
     const egress = backend.takesSubnets ? { name: egressName(pool), subnet: egressSubnet(pool) } : { name: `${machineName(slug)}-egress`, subnet: null };
     const network: NetworkSpec = { name: machineName(slug), egress, subnet: subnets.get(slug) ?? null, labels };
     const bundle = bundleName(slug);
@@ -81,6 +90,7 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
     const guestHome = bottle.guestHome;
     const plan: BottlePlan = {
       manifest: loaded.path,
+      caches: cachePlans(bottle.caches, loaded.path, inputs.stateRoot, bottle.guestHome),
       agent: agentName,
       definition: instance.agent,
       bottle: agent.bottle,
@@ -125,9 +135,12 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
       envNames: [],
     };
     const placeholders = Object.fromEntries(bottle.egress.credentials.flatMap((c) => (c.placeholderEnv ? [[c.placeholderEnv, CREDENTIAL_PLACEHOLDER]] : [])));
-    const guestEnv = guestEnvironment(plan, { ...placeholders, ...bottle.env, ...agent.env });
-    plan.envNames = Object.keys(guestEnv).sort();
-    return { plan, prompt: agent.prompt, guestEnv };
+    // Later wins: an agent's plain value replaces its bottle's secret of the same name, and the other way round.
+    const own: Record<string, string | EnvSecret> = { ...placeholders, ...bottle.env, ...bottle.secretEnv, ...agent.env, ...agent.secretEnv };
+    const { env: plainEnv, secretEnv } = splitEnv(own);
+    const guestEnv = guestEnvironment(plan, plainEnv);
+    plan.envNames = [...new Set([...Object.keys(guestEnv), ...Object.keys(secretEnv)])].sort();
+    return { plan, prompt: agent.prompt, guestEnv, secretEnv };
   });
 }
 
@@ -164,4 +177,18 @@ function guestEnvironment(plan: BottlePlan, own: Record<string, string>): Record
     BOTTLE_SLUG: plan.slug,
     ...own,
   };
+}
+
+/**
+ * One volume per cache kind for every bottle of the manifest (kept in the
+ * same state root): its name says the kind and, by a short hash, whose.
+ */
+function cachePlans(kinds: readonly CacheKind[], manifest: string, stateRoot: string, guestHome: string): CachePlan[] {
+  const owner = hash(`${stateRoot}\n${manifest}`).slice(0, 10);
+  return kinds.map((kind) => ({
+    kind,
+    volume: `bottle-cache-${owner}-${kind}`,
+    guest: `${guestHome.replace(/\/$/, '')}/${CACHE_PATHS[kind]}`,
+    labels: cacheLabels(kind, manifest, stateRoot),
+  }));
 }

@@ -10,6 +10,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Credential } from '../manifest/types.js';
+import type { SecretSource } from '../manifest/inspect.js';
 
 export const MAX_CREDENTIAL_BYTES = 64 * 1024;
 /** The proxy's own floor (daemons/egress/credentials.ts). */
@@ -20,6 +21,18 @@ export type CredentialRead = { ok: true; value: string } | { ok: false; problem:
 export async function readCredential(credential: Credential, env: NodeJS.ProcessEnv): Promise<CredentialRead> {
   const what = `the credential for ${credential.host} (${credential.header})`;
   const { from } = credential;
+  const read = await readSecretSource(from, what, env);
+  if (!read.ok) return read;
+  const raw = read.value;
+  // The proxy refuses requests that carry a credential's value: a short one would turn up in ordinary requests.
+  if (raw.trim().length < MIN_CREDENTIAL_CHARS) return { ok: false, problem: `${what} is ${raw.trim().length} characters long, too short to be a key (at least ${MIN_CREDENTIAL_CHARS}); check ${from.kind === 'env' ? `$${from.name}` : from.path}` };
+  // It becomes a header value: one line of visible characters, or a request could be split.
+  if (/[^\x20-\x7e\t]/.test(raw)) return { ok: false, problem: `${what} holds a line break or a control or non-ASCII character; a header value is one line of printable ASCII` };
+  return { ok: true, value: `${credential.prefix}${raw}` };
+}
+
+/** A secret's value from bottle's environment or a small file (its trailing newline dropped); `what` names it in a problem. */
+export async function readSecretSource(from: SecretSource, what: string, env: NodeJS.ProcessEnv): Promise<CredentialRead> {
   let raw: string;
   if (from.kind === 'env') {
     const value = env[from.name];
@@ -30,12 +43,8 @@ export async function readCredential(credential: Credential, env: NodeJS.Process
     if (!read.ok) return { ok: false, problem: `${what} reads ${from.path}: ${read.problem}` };
     raw = read.value.replace(/\r?\n$/, '');
   }
-  if (raw === '') return { ok: false, problem: `${what} is empty; put the key in ${from.kind === 'env' ? `$${from.name}` : from.path}` };
-  // The proxy refuses requests that carry a credential's value: a short one would turn up in ordinary requests.
-  if (raw.trim().length < MIN_CREDENTIAL_CHARS) return { ok: false, problem: `${what} is ${raw.trim().length} characters long, too short to be a key (at least ${MIN_CREDENTIAL_CHARS}); check ${from.kind === 'env' ? `$${from.name}` : from.path}` };
-  // It becomes a header value: one line of visible characters, or a request could be split.
-  if (/[^\x20-\x7e\t]/.test(raw)) return { ok: false, problem: `${what} holds a line break or a control or non-ASCII character; a header value is one line of printable ASCII` };
-  return { ok: true, value: `${credential.prefix}${raw}` };
+  if (raw === '') return { ok: false, problem: `${what} is empty; put the value in ${from.kind === 'env' ? `$${from.name}` : from.path}` };
+  return { ok: true, value: raw };
 }
 
 async function readSmallFile(path: string): Promise<CredentialRead> {

@@ -1,13 +1,14 @@
 /**
- * Reads what the state root knows of bottles — plan.json and record.json of
- * each — without the manifest's schema, so `bottle status` stays instant. A
- * file that does not parse is reported as such, not thrown.
+ * Reads what the state root knows of bottles — plan.json, record.json and
+ * the stop mark of each — without the manifest's schema, so `bottle status`
+ * stays instant. A file that does not parse is reported as such, not thrown.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { ItemRecord } from '../engine/index.js';
 import type { BottlePlan } from './types.js';
 import { bottleFiles, recordFile } from '../state/layout.js';
 import { itemDir } from '../state/root.js';
+import { stoppedAt } from '../state/stop-mark.js';
 
 export interface KnownBottle {
   slug: string;
@@ -15,6 +16,8 @@ export interface KnownBottle {
   record: ItemRecord | null;
   /** Set when record.json exists but cannot be read. */
   recordProblem?: string;
+  /** When `bottle stop` last stopped it, if its mark is there (lib/state/stop-mark.ts). */
+  stoppedAt?: Date;
 }
 
 function readJson(path: string): { value?: unknown; problem?: string } {
@@ -26,9 +29,13 @@ function readJson(path: string): { value?: unknown; problem?: string } {
   }
 }
 
-/** Slugs of the bottles `root` holds state for (`_run` and other `_` dirs are not bottles). */
+/** Slugs of the bottles `root` holds state for: its directories named as items are (root.ts), but `_run` and other `_` dirs (not bottles). */
 export function bottleSlugs(root: string): string[] {
-  return existsSync(root) ? readdirSync(root).filter((d) => !d.startsWith('_')).sort() : [];
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(d.name))
+    .map((d) => d.name)
+    .sort();
 }
 
 /** A bottle's plan.json, or undefined when it has none (or it cannot be read). */
@@ -36,18 +43,20 @@ export function readPlan(root: string, slug: string): BottlePlan | undefined {
   return readJson(bottleFiles(itemDir(root, slug)).plan).value as BottlePlan | undefined;
 }
 
-/** Bottles in `root` that came from `manifest`, in slug order. */
-export function knownBottles(root: string, manifest: string): KnownBottle[] {
+/** Bottles in `root` that came from `manifest` (every manifest's when none is given), in slug order. */
+export function knownBottles(root: string, manifest?: string): KnownBottle[] {
   const out: KnownBottle[] = [];
   for (const slug of bottleSlugs(root)) {
     const plan = readPlan(root, slug);
-    if (!plan || plan.manifest !== manifest) continue;
+    if (!plan || (manifest !== undefined && plan.manifest !== manifest)) continue;
     const record = readJson(recordFile(root, slug));
+    const stopped = stoppedAt(bottleFiles(itemDir(root, slug)).stopped);
     out.push({
       slug,
       plan,
       record: (record.value as ItemRecord | undefined) ?? null,
       ...(record.problem ? { recordProblem: record.problem } : {}),
+      ...(stopped ? { stoppedAt: stopped } : {}),
     });
   }
   return out;

@@ -22,9 +22,19 @@ export interface EgressPlan {
   upstreamCa: string | null;
 }
 
+/** A package cache of the bottle: a volume shared by its manifest's bottles, at `guest`. */
+export interface CachePlan {
+  kind: string;
+  volume: string;
+  guest: string;
+  labels: Record<string, string>;
+}
+
 export interface BottlePlan {
   /** Absolute path of the manifest the bottle came from (`bottle status` finds its bottles by it). */
   manifest: string;
+  /** Package caches (`caches:`), each a volume the manifest's bottles share. */
+  caches: CachePlan[];
   /** The bottle's agent name (`<agent>-<i>` for a copy made by --count). */
   agent: string;
   /** The manifest agent it is made from. */

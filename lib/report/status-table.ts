@@ -19,7 +19,7 @@ import { terminalText } from './terminal-text.js';
 import { textTable, type TableColumn } from './text-table.js';
 
 /** A bottle's state, as `bottle status` (and its `--json`) names it; also the order of the total line. */
-export const BOTTLE_STATES = ['ready', 'running', 'failed', 'cancelled', 'partial', 'down'] as const;
+export const BOTTLE_STATES = ['ready', 'running', 'stopped', 'failed', 'cancelled', 'partial', 'down'] as const;
 export type BottleState = (typeof BOTTLE_STATES)[number];
 
 export interface BottleStatus {

@@ -19,6 +19,7 @@
  *     host-git.config                  the only git config bottle's own git commands read (safe.directory)
  *     supervise/                       messages.jsonl (the supervise daemon's) and answers.jsonl (bottle answer's), mounted writable
  *     live-rules.json                  what bottle allow/deny changed since the last up
+ *     stopped.json                     when `bottle stop` stopped its machines (stop-mark.ts), until `bottle start`
  *
  * Item keys are checked to be one path segment (root.ts). It creates nothing.
  */
@@ -58,6 +59,8 @@ export interface BottleFiles {
   hostGitConfig: string;
   superviseDir: string;
   liveRules: string;
+  /** When `bottle stop` last stopped the bottle's machines (stop-mark.ts). */
+  stopped: string;
   /** The egress proxy's policy (allowlist with live rules), which it reloads when it changes. */
   egressPolicy: string;
   /** The values the proxy injects (0600, never shown). */
@@ -93,6 +96,7 @@ export function bottleFiles(dir: string): BottleFiles {
     hostGitConfig: join(dir, 'host-git.config'),
     superviseDir: join(dir, 'supervise'),
     liveRules: join(dir, 'live-rules.json'),
+    stopped: join(dir, 'stopped.json'),
     egressPolicy: join(dir, 'bundle', BUNDLE_LIVE_FILES.egressPolicy),
     credentials: join(dir, 'bundle', BUNDLE_LIVE_FILES.credentials),
     leafDir: join(dir, 'bundle', BUNDLE_LIVE_FILES.leafDir),

@@ -18,7 +18,11 @@ import { dockerOut, guest } from '../helpers/docker.js';
 const API = 'api.bottle-test';
 const UNTRUSTED = 'untrusted.bottle-test';
 const LATER = 'later.bottle-test';
-const KEY = `sk-bottle-test-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+const random = () => `${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+const KEY = `sk-bottle-test-${random()}`;
+/** Secrets of env: one written in the manifest, one read from bottle's environment. */
+const WRITTEN = `written-${random()}`;
+const HOST_TOKEN = `host-${random()}`;
 
 let work: string;
 let env: Record<string, string>;
@@ -31,6 +35,9 @@ const manifest = `
 bottles:
   dev:
     backend: docker
+    env:
+      WRITTEN_TOKEN: { value: ${WRITTEN}, secret: true }
+      HOST_TOKEN: { from: "env:BOTTLE_TEST_TOKEN" }
     egress:
       allow:
         - { host: ${API}, inspect: true, paths: { deny: ["/admin/*"] } }
@@ -66,7 +73,7 @@ beforeAll(async () => {
   await mkdir(join(work, 'log'));
   await chmod(join(work, 'log'), 0o777);
   await writeFile(join(work, 'bottle.yaml'), manifest);
-  env = { ...(process.env as Record<string, string>), BOTTLE_STATE_DIR: join(work, 'state'), BOTTLE_TEST_KEY: KEY };
+  env = { ...(process.env as Record<string, string>), BOTTLE_STATE_DIR: join(work, 'state'), BOTTLE_TEST_KEY: KEY, BOTTLE_TEST_TOKEN: HOST_TOKEN };
   up = await bottle(['up', '-f', join(work, 'bottle.yaml'), '--progress', 'json'], env);
   expect(up.exitCode, up.stderr + JSON.stringify(up.events.filter((e) => e.status === 'failed'))).toBe(0);
   const slug = up.events[0]!.bottles.find((b: string) => b.startsWith('a-'));
@@ -212,6 +219,20 @@ describe('egress inspection', () => {
     const holders = await filesContaining(join(work, 'state'), KEY);
     expect(holders).toEqual([join(plan.stateDir, 'bundle', 'credentials.json')]);
     expect((await stat(holders[0]!)).mode & 0o777).toBe(0o600);
+  });
+
+  it('gives the agent the secrets of env, and keeps them out of the bundle, the records, logs, NDJSON and the rest of docker inspect', async () => {
+    const seen = await guest(plan.machine, ['sh', '-c', 'printf "%s %s" "$WRITTEN_TOKEN" "$HOST_TOKEN"']);
+    expect(seen.stdout).toBe(`${WRITTEN} ${HOST_TOKEN}`);
+    for (const secret of [WRITTEN, HOST_TOKEN]) {
+      const [machine] = JSON.parse((await dockerOut(['inspect', plan.machine])).stdout);
+      expect(machine.Config.Env).toContain(secret === WRITTEN ? `WRITTEN_TOKEN=${secret}` : `HOST_TOKEN=${secret}`);
+      machine.Config.Env = [];
+      expect(JSON.stringify(machine)).not.toContain(secret);
+      expect((await dockerOut(['inspect', plan.bundle])).stdout).not.toContain(secret);
+      expect(JSON.stringify(up.events) + up.stdout + up.stderr).not.toContain(secret);
+      expect(await filesContaining(join(work, 'state'), secret)).toEqual([]);
+    }
   });
 });
 

@@ -43,7 +43,7 @@ const CASES: [string, unknown, string, string][] = [
     'an unknown bottle key',
     withBottle({ cpu: 2 }),
     'bottles.dev',
-    'unknown key "cpu"; allowed keys: backend, image, cpus, memory, pids, disk, env, guestHome, user, egress, git, supervise',
+    'unknown key "cpu"; allowed keys: backend, image, cpus, memory, pids, disk, env, guestHome, user, egress, caches, git, supervise',
   ],
   [
     'unknown agent keys',
@@ -110,7 +110,7 @@ const CASES: [string, unknown, string, string][] = [
     'an env value that is an object',
     withBottle({}, { env: { FOO: { a: 1 } } }),
     'agents.demo.env.FOO',
-    'expected a string (a number or a boolean is turned into one), got object',
+    'unknown key "a"; allowed keys: value, from, secret; give either "value" or "from" ("env:NAME" or "file:PATH"), not both and not neither',
   ],
   [
     'a bad egress entry',
@@ -217,6 +217,12 @@ const CASES: [string, unknown, string, string][] = [
     withBottle({ egress: { allow: ['api.example.com'], credentials: [{ host: 'api.example.com', header: 'x-api-key', from: 'env:K', placeholderEnv: 'ANTHROPIC_API_KEY' }] } }, { env: { ANTHROPIC_API_KEY: 'sk-real' } }),
     'agents.demo.env.ANTHROPIC_API_KEY',
     'ANTHROPIC_API_KEY is the placeholder of a credential the proxy sets (egress.credentials[].placeholderEnv); remove it from env, the agent gets "bottle-placeholder" there',
+  ],
+  [
+    'a secret of env with neither value nor from',
+    withBottle({ env: { TOKEN: { secret: true } } }),
+    'bottles.dev.env.TOKEN',
+    'give either "value" or "from" ("env:NAME" or "file:PATH"), not both and not neither',
   ],
   [
     'path rules on a host that is not inspected',
@@ -378,7 +384,7 @@ describe('ManifestError', () => {
         '  - bottles.dev.backend: expected one of docker, smolvm, got "dockr"',
         `  - bottles.dev.egress.allow[1]: expected ${EGRESS_FORMS}, got "bad host": write the host alone, without a path, user or spaces`,
         `  - bottles.dev.egress.allow[3]: expected ${EGRESS_FORMS}, got "x.org:0": the port must be a number from 1 to 65535, got "0"`,
-        '  - bottles.dev: unknown key "extra"; allowed keys: backend, image, cpus, memory, pids, disk, env, guestHome, user, egress, git, supervise',
+        '  - bottles.dev: unknown key "extra"; allowed keys: backend, image, cpus, memory, pids, disk, env, guestHome, user, egress, caches, git, supervise',
         '  - agents.demo.bottle: no bottle "prod"; bottles: dev',
         '  - agents.demo: set either "prompt" (the text) or "promptFile" (a file holding it), not both; remove one of them',
       ].join('\n'),

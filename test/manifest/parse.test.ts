@@ -12,9 +12,11 @@ const DEFAULT_BOTTLE: Omit<Bottle, 'name'> = {
   memory: 4096,
   pids: 4096,
   env: {},
+  secretEnv: {},
   guestHome: '/home/node',
   user: 'node',
   egress: { allow: [], audit: { maxBytes: 64 * 1024 * 1024, keep: 2 }, maxConnections: 256, idleTimeout: 300, credentials: [] },
+  caches: [],
   supervise: { askTimeout: 3600 },
 };
 
@@ -29,7 +31,7 @@ describe('parseManifest: normalised output', () => {
         dev: { name: 'dev', ...DEFAULT_BOTTLE },
       },
       agents: {
-        demo: { name: 'demo', bottle: 'dev', skills: [], prompt: '', promptSource: 'inline', env: {} },
+        demo: { name: 'demo', bottle: 'dev', skills: [], prompt: '', promptSource: 'inline', env: {}, secretEnv: {} },
       },
     });
   });
@@ -43,6 +45,7 @@ describe('parseManifest: normalised output', () => {
       prompt: '',
       promptSource: 'inline',
       env: {},
+      secretEnv: {},
     });
   });
 
@@ -89,6 +92,7 @@ describe('parseManifest: normalised output', () => {
             secrets: [{ name: 'acme', pattern: 'acme_[a-z]{20}' }],
             user: { name: 'Agent', email: 'agent@example.com' },
           },
+          caches: ['npm', 'npm', 'pip'],
           supervise: { askTimeout: 10 },
         },
         vm: { backend: 'smolvm', memory: 512, cpus: 64, egress: { audit: {} } },
@@ -114,6 +118,7 @@ describe('parseManifest: normalised output', () => {
           pids: 64,
           disk: 20480,
           env: { DEBUG: '1', PORT: '8080', VERBOSE: 'true' },
+          secretEnv: {},
           guestHome: '/home/agent',
           user: 'agent',
           egress: {
@@ -139,6 +144,7 @@ describe('parseManifest: normalised output', () => {
             secrets: [{ name: 'acme', pattern: 'acme_[a-z]{20}' }],
             user: { name: 'Agent', email: 'agent@example.com' },
           },
+          caches: ['npm', 'pip'],
           supervise: { askTimeout: 10 },
         },
         vm: { ...DEFAULT_BOTTLE, name: 'vm', backend: 'smolvm', cpus: 64, memory: 512 },
@@ -157,6 +163,7 @@ describe('parseManifest: normalised output', () => {
           prompt: 'Be careful.',
           promptSource: 'inline',
           env: { TOKEN_NAME: 'x' },
+          secretEnv: {},
         },
         writer: {
           name: 'writer',
@@ -165,9 +172,20 @@ describe('parseManifest: normalised output', () => {
           prompt: 'Write well.\n',
           promptSource: `${dir}/prompts/writer.md`,
           env: {},
+          secretEnv: {},
         },
       },
     });
+  });
+
+  it('keeps secrets of env apart from plain values: written ones as values, `from` ones as where to read them', async () => {
+    const data = {
+      bottles: { dev: { env: { PLAIN: 'a', TOKEN: { value: 'tok-1234', secret: true }, SHOWN: { value: 8080 } } } },
+      agents: { a: { bottle: 'dev', env: { KEY: { from: 'env:HOST_KEY' }, FILE_KEY: { from: 'file:keys/k.txt' } } } },
+    };
+    const manifest = await parseManifest(data, SOURCE);
+    expect(manifest.bottles['dev']).toMatchObject({ env: { PLAIN: 'a', SHOWN: '8080' }, secretEnv: { TOKEN: { kind: 'value', value: 'tok-1234' } } });
+    expect(manifest.agents['a']).toMatchObject({ env: {}, secretEnv: { KEY: { kind: 'env', name: 'HOST_KEY' }, FILE_KEY: { kind: 'file', path: 'keys/k.txt' } } });
   });
 
   it('leaves push to the plan\'s per-agent default when a git section names none, and keeps [] as "no push allowed"', async () => {

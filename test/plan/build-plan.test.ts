@@ -29,14 +29,14 @@ describe('buildPlans', () => {
     expect(plan).toMatchObject({
       machine: `claude-bottle-${plan.slug}`,
       bundle: `claude-bottle-${plan.slug}-bundle`,
-      network: { name: `claude-bottle-${plan.slug}`, egress: { name: 'claude-bottle-egress-10-213', subnet: '10.213.240.0/20' }, labels: { 'bot-bottle.slug': plan.slug, 'bot-bottle.agent': 'demo' } },
+      network: { name: `claude-bottle-${plan.slug}`, egress: { name: 'claude-bottle-egress-10-213', subnet: '10.213.240.0/20' }, labels: { 'bot-bottle.slug': plan.slug, 'bot-bottle.agent': 'demo', 'bot-bottle.state-root': '/state' } },
       stateDir: `/state/${plan.slug}`,
       promptFile: `/state/${plan.slug}/agent/prompt.txt`,
       guestPromptPath: '/home/node/.claude-bottle-prompt.txt',
       guestSkillsDir: '/home/node/.claude/skills',
       skillDirs: ['/work/proj/skills', '/root/.claude/skills'],
       user: 'node',
-      labels: { 'bot-bottle.slug': plan.slug, 'bot-bottle.agent': 'demo' },
+      labels: { 'bot-bottle.slug': plan.slug, 'bot-bottle.agent': 'demo', 'bot-bottle.state-root': '/state' },
     });
     expect(plan.network.subnet).toMatch(/^10\.213\.\d+\.\d+\/28$/);
     expect(plan.bundleIp).toBe(hostIn(plan.network.subnet, 2));

@@ -5,10 +5,15 @@
  * to the host's bridge); the spec adds limits, a read-only root, the
  * resolver's upstream, and files a new machine holds before it first starts.
  * Env values travel in the request body, never in argv or a process's env.
+ * Every call may be sent twice (lib/docker/retry.ts): a create meets what
+ * its lost answer made (create-container.ts), a start hears 304, a remove
+ * 404, and each counts as done.
  */
 import type Docker from 'dockerode';
 import { TaskError } from '../../engine/index.js';
-import { call, docker, isNotFound } from '../../docker/client.js';
+import { abortOn, call, docker, effect, isNotFound, statusOf } from '../../docker/client.js';
+import { createContainer } from './create-container.js';
+import { ensureVolumes } from './volumes.js';
 import type { FilesRequest, MachineInfo, MachineSpec, MachineState, OpOptions, ReadMachineFile } from '../types.js';
 import { readRegularFile } from '../../docker/archive.js';
 import { machineLabels, reuseOrRecreate } from '../reuse.js';
@@ -19,15 +24,16 @@ export type PutAll = (machine: string, requests: readonly FilesRequest[], option
 
 export function startContainer(spec: MachineSpec, inventory: Inventory, putAll: PutAll, options: OpOptions): Promise<MachineInfo> {
   const container = docker().getContainer(spec.name);
-  const abort = options.signal ? { abortSignal: options.signal } : {};
   const start = async () => {
     options.log?.(`start ${spec.name}`);
-    await call(`docker start ${spec.name}`, () => container.start(abort));
+    // 304: running already (a start whose answer was lost, sent again).
+    await effect(`docker start ${spec.name}`, () => container.start(abortOn(options.signal)), (e) => statusOf(e) === 304, options);
   };
   return reuseOrRecreate(spec, {
     async find() {
       const found = (await inventory.containers(options)).get(spec.name);
-      return found ? { labels: found.labels, running: found.running, id: found.id } : null;
+      // Never started: a run stopped between its create and its start, so its files may not all be in. Made anew.
+      return found ? { labels: found.neverStarted ? null : found.labels, running: found.running, id: found.id } : null;
     },
     start: async () => {
       await start();
@@ -36,17 +42,21 @@ export function startContainer(spec: MachineSpec, inventory: Inventory, putAll: 
     },
     remove: () => removeContainer(spec.name, inventory, options),
     async create() {
+      await ensureVolumes(spec, options);
       options.log?.(`create ${spec.name} from ${spec.image}`);
-      const made = await call(`docker create ${spec.name}`, () => docker().createContainer({ ...createBody(spec), ...abort })).catch(explainStorageOpt(spec));
-      for (const net of spec.extraNetworks ?? []) {
-        await call(`docker network connect ${net.name} ${spec.name}`, () => docker().getNetwork(net.name).connect({ Container: spec.name }));
+      const made = await createContainer(spec, createBody(spec), options).catch(explainStorageOpt(spec));
+      if (!made.reused) {
+        // Connecting a container that never ran only sets its config: sent twice, it is connected once.
+        for (const net of spec.extraNetworks ?? []) {
+          await call(`docker network connect ${net.name} ${spec.name}`, () => docker().getNetwork(net.name).connect({ Container: spec.name, ...abortOn(options.signal) }), options);
+        }
+        const read: ReadMachineFile = (path, maxBytes) => readRegularFile(spec.name, path, maxBytes, options.signal);
+        const files = (await spec.initialFiles?.(read)) ?? [];
+        if (files.length > 0) await putAll(spec.name, files, options);
       }
-      const read: ReadMachineFile = (path, maxBytes) => readRegularFile(spec.name, path, maxBytes, options.signal);
-      const files = (await spec.initialFiles?.(read)) ?? [];
-      if (files.length > 0) await putAll(spec.name, files, options);
       await start();
-      inventory.setContainer(spec.name, { id: made.id, running: true, labels: machineLabels(spec), image: spec.image });
-      return { id: made.id };
+      inventory.setContainer(spec.name, { id: made.id, running: true, labels: machineLabels(spec), image: spec.image, neverStarted: false });
+      return made;
     },
   });
 }
@@ -79,7 +89,10 @@ function createBody(spec: MachineSpec): Docker.ContainerCreateOptions {
       ...(spec.pids ? { PidsLimit: spec.pids } : {}),
       ...(spec.diskMiB ? { StorageOpt: { size: `${spec.diskMiB}m` } } : {}),
       ...(spec.readOnlyRoot ? { ReadonlyRootfs: true, Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=16m' } } : {}),
-      Mounts: (spec.mounts ?? []).map((m) => ({ Type: 'bind' as const, Source: m.host, Target: m.guest, ReadOnly: m.readonly })),
+      Mounts: [
+        ...(spec.mounts ?? []).map((m) => ({ Type: 'bind' as const, Source: m.host, Target: m.guest, ReadOnly: m.readonly })),
+        ...(spec.volumes ?? []).map((v) => ({ Type: 'volume' as const, Source: v.name, Target: v.guest, ReadOnly: false })),
+      ],
     },
     NetworkingConfig: { EndpointsConfig: { [spec.network]: spec.ip ? { IPAMConfig: { IPv4Address: spec.ip } } : {} } },
   };
@@ -97,28 +110,25 @@ function explainStorageOpt(spec: MachineSpec) {
 
 export async function containerStates(names: readonly string[], inventory: Inventory, options: OpOptions & { fresh?: boolean } = {}): Promise<Map<string, MachineState>> {
   if (options.fresh) {
-    const states = await Promise.all(names.map(async (n) => [n, await freshState(n)] as const));
+    const states = await Promise.all(names.map(async (n) => [n, await freshState(n, options)] as const));
     return new Map(states);
   }
   const known = await inventory.containers(options);
   return new Map(names.map((n) => [n, !known.has(n) ? 'missing' : known.get(n)!.running ? 'running' : 'stopped'] as const));
 }
 
-async function freshState(name: string): Promise<MachineState> {
+async function freshState(name: string, options: OpOptions): Promise<MachineState> {
   try {
-    return (await docker().getContainer(name).inspect()).State.Running ? 'running' : 'stopped';
+    return (await call(`docker inspect ${name}`, () => docker().getContainer(name).inspect(abortOn(options.signal)), options)).State.Running ? 'running' : 'stopped';
   } catch (error) {
     if (isNotFound(error)) return 'missing';
-    throw await call(`docker inspect ${name}`, () => Promise.reject(error));
+    throw error;
   }
 }
 
 export async function removeContainer(name: string, inventory: Inventory, options: OpOptions): Promise<void> {
   options.log?.(`remove ${name}`);
-  try {
-    await docker().getContainer(name).remove({ force: true, v: true });
-  } catch (error) {
-    if (!isNotFound(error)) throw await call(`docker rm ${name}`, () => Promise.reject(error));
-  }
+  // 404: gone already (a second down, or a remove whose answer was lost).
+  await effect(`docker rm ${name}`, () => docker().getContainer(name).remove({ force: true, v: true, ...abortOn(options.signal) }), isNotFound, options);
   inventory.setContainer(name, undefined);
 }

@@ -8,8 +8,9 @@
  * since).
  */
 import type Docker from 'dockerode';
-import { call, docker } from '../../docker/client.js';
+import { abortOn, call, docker } from '../../docker/client.js';
 import type { OpOptions } from '../types.js';
+import { SLUG_LABEL } from '../labels.js';
 
 export interface KnownContainer {
   id: string;
@@ -17,6 +18,8 @@ export interface KnownContainer {
   labels: Record<string, string>;
   /** Its image: what its files came from. */
   image: string;
+  /** Made and never started (Docker's state `created`). */
+  neverStarted: boolean;
 }
 
 export interface KnownNetwork {
@@ -51,13 +54,14 @@ export function createInventory(): Inventory {
 
 async function listContainers(options: OpOptions): Promise<Map<string, KnownContainer>> {
   const found = await call('list containers', () =>
-    docker().listContainers({ all: true, filters: { label: ['bot-bottle.slug'] }, ...(options.signal ? { abortSignal: options.signal } : {}) }),
+    docker().listContainers({ all: true, filters: { label: [SLUG_LABEL] }, ...abortOn(options.signal) }),
+    options,
   );
-  return new Map(found.map((c) => [c.Names[0]!.replace(/^\//, ''), { id: c.Id, running: c.State === 'running', labels: c.Labels ?? {}, image: c.ImageID }]));
+  return new Map(found.map((c) => [c.Names[0]!.replace(/^\//, ''), { id: c.Id, running: c.State === 'running', labels: c.Labels ?? {}, image: c.ImageID, neverStarted: c.State === 'created' }]));
 }
 
 async function listNetworks(options: OpOptions): Promise<Map<string, KnownNetwork>> {
-  const found = await call('list networks', () => docker().listNetworks(options.signal ? ({ abortSignal: options.signal } as Docker.NetworkListOptions) : {}));
+  const found = await call('list networks', () => docker().listNetworks(abortOn(options.signal) as Docker.NetworkListOptions), options);
   return new Map(found.map((n) => [n.Name, knownNetwork(n)]));
 }
 

@@ -6,10 +6,11 @@
  * host on any of its addresses, nor to other networks; it reaches its bundle,
  * on the same bridge, and nothing else. On the shared bridge, bundles cannot
  * reach each other (`enable_icc` off). Reused when their settings match,
- * recreated otherwise.
+ * recreated otherwise. A create or remove sent again after its answer was
+ * lost takes what it meets (the network it made, nothing to remove) as done.
  */
 import type Docker from 'dockerode';
-import { call, docker, isNotFound, statusOf } from '../../docker/client.js';
+import { abortOn, call, docker, effect, isNotFound, saidBy, statusOf } from '../../docker/client.js';
 import { dynamicRange, hostIn } from '../../net/subnets.js';
 import type { NetworkInfo, NetworkSpec, OpOptions } from '../types.js';
 import { knownNetwork, type Inventory, type KnownNetwork } from './inventory.js';
@@ -80,14 +81,34 @@ function ensureEgress(spec: NetworkSpec, inventory: Inventory, options: OpOption
 async function create(body: Docker.NetworkCreateOptions, inventory: Inventory, options: OpOptions, ok: number[] = []): Promise<string | null> {
   options.log?.(`create network ${body.Name}`);
   try {
-    const network = await docker().createNetwork({ ...body, CheckDuplicate: true, ...(options.signal ? { abortSignal: options.signal } : {}) } as Docker.NetworkCreateOptions);
-    const info = await network.inspect();
-    inventory.setNetwork(body.Name, knownNetwork(info));
-    return info.Id;
+    await call(`docker network create ${body.Name}`, () => docker().createNetwork({ ...body, CheckDuplicate: true, ...abortOn(options.signal) } as Docker.NetworkCreateOptions), options);
   } catch (error) {
     if (ok.includes(statusOf(error) ?? 0)) return null;
-    return call(`docker network create ${body.Name}`, () => Promise.reject(error));
+    const made = statusOf(error) === 409 ? await madeAlready(body, options) : undefined;
+    if (!made) throw error;
+    options.log?.(`network ${body.Name} was made already (an answer lost on the way): taking it`);
+    inventory.setNetwork(body.Name, knownNetwork(made));
+    return made.Id;
   }
+  const info = await call(`docker network inspect ${body.Name}`, () => docker().getNetwork(body.Name).inspect(), options);
+  inventory.setNetwork(body.Name, knownNetwork(info));
+  return info.Id;
+}
+
+/**
+ * The network a create met by name (409), when it is the one this body
+ * makes: the create's first send made it and its answer was lost. Its
+ * labels (the bottle's) and subnet must match; anyone else's is left to the
+ * 409.
+ */
+async function madeAlready(body: Docker.NetworkCreateOptions, options: OpOptions): Promise<Docker.NetworkInspectInfo | undefined> {
+  const info = await call(`docker network inspect ${body.Name}`, () => docker().getNetwork(body.Name).inspect(), options).catch((error: unknown) =>
+    isNotFound(error) ? undefined : Promise.reject(error),
+  );
+  if (!info) return undefined;
+  const labelsMatch = Object.entries(body.Labels ?? {}).every(([k, v]) => info.Labels?.[k] === v);
+  const subnet = body.IPAM?.Config?.[0]?.Subnet;
+  return labelsMatch && (!subnet || knownNetwork(info).subnets.includes(subnet)) ? info : undefined;
 }
 
 /** A Docker bottle's network always has a subnet of the pool (the plan gives one: takesSubnets). */
@@ -118,22 +139,24 @@ async function removeOne(name: string, inventory: Inventory, options: OpOptions,
   const network = docker().getNetwork(name);
   let info: Docker.NetworkInspectInfo;
   try {
-    info = await network.inspect();
+    info = await call(`docker network inspect ${name}`, () => network.inspect(), options);
   } catch (error) {
     if (isNotFound(error)) return inventory.setNetwork(name, undefined);
-    throw await call(`docker network inspect ${name}`, () => Promise.reject(error));
+    throw error;
   }
   const attached = Object.keys(info.Containers ?? {});
   if (onlyIfUnused && attached.length > 0) return;
   for (const container of attached) {
-    await network.disconnect({ Container: container, Force: true }).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
+    // Gone, or not attached any more (a disconnect whose answer was lost, sent again): done.
+    const already = (e: unknown) => isNotFound(e) || /is not connected to/i.test(saidBy(e));
+    await effect(`docker network disconnect ${name} ${container}`, () => network.disconnect({ Container: container, Force: true, ...abortOn(options.signal) }), already, options);
   }
   options.log?.(`remove network ${name}`);
   try {
-    await network.remove();
+    await effect(`docker network rm ${name}`, () => network.remove(abortOn(options.signal)), isNotFound, options);
   } catch (error) {
-    // Gone already, or in use by a bundle that joined meanwhile: either way not ours to remove now.
-    if (!isNotFound(error) && !(onlyIfUnused && [403, 409].includes(statusOf(error) ?? 0))) throw await call(`docker network rm ${name}`, () => Promise.reject(error));
+    // In use by a bundle that joined meanwhile: not ours to remove now.
+    if (!(onlyIfUnused && [403, 409].includes(statusOf(error) ?? 0))) throw error;
   }
   inventory.setNetwork(name, undefined);
 }

@@ -16,7 +16,9 @@ import { cacheDir } from '../../images/paths.js';
 import type { Backend, ExecOptions, FilesRequest, MachineInfo, MachineSpec, MachineState, NetworkSpec, OpOptions, ReadMachineFile } from '../types.js';
 import { FABRIC_RANGE, FIRST_MEMBER_IP, networkFields } from './fabric.js';
 import { isConfigured, machineLabels, reuseOrRecreate } from '../reuse.js';
+import { SLUG_LABEL } from '../labels.js';
 import { asUser, isRoot, parseId } from './guest.js';
+import { smolvmCopies } from './copy.js';
 import { readArgv, unpackArgv } from '../guest-install.js';
 import { freshDirs, mergeRequests, packGuestFiles } from '../guest-files.js';
 import { dockerImageBridge, type ImageBridge } from './image-archive.js';
@@ -43,6 +45,8 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
       throw new TaskError(`smolvm machine ${machine} is ${found.state}; run \`bottle up\` to start it`, { code: 'MACHINE_NOT_RUNNING' });
     }
   }
+
+  const copies = smolvmCopies(transport, requireRunning);
 
   async function ownerOf(machine: string, user: string, op: OpOptions): Promise<{ uid: number; gid: number }> {
     if (isRoot(user)) return { uid: 0, gid: 0 };
@@ -111,6 +115,9 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
     removeNetwork: async () => {},
 
     async startMachine(spec: MachineSpec, op: OpOptions): Promise<MachineInfo> {
+      if (spec.volumes?.length) {
+        throw new TaskError(`smolvm has no volumes to share between machines, which \`caches\` needs; remove \`caches\` from this bottle, or use backend: docker`, { code: 'BAD_SPEC' });
+      }
       if (spec.ip && spec.ip !== FIRST_MEMBER_IP) {
         throw new TaskError(`smolvm cannot give ${spec.name} the address ${spec.ip}: members of a smolvm network lease theirs in start order, the first one ${FIRST_MEMBER_IP}`, { code: 'BAD_SPEC' });
       }
@@ -163,6 +170,10 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
       }
     },
 
+    copyOut: copies.copyOut,
+    copyIn: copies.copyIn,
+    execStream: copies.execStream,
+
     async readFile(machine: string, path: string, options: OpOptions & { user: string; maxBytes: number }) {
       await requireRunning(machine, options);
       const read = await transport.exec(machine, asUser(options.user, readArgv(path, options.maxBytes + 1)), options);
@@ -176,6 +187,31 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
       if (options.fresh || !listed) listed = transport.list(options).then((all) => new Map(all.map((m) => [m.name, stateOf(m.state)])));
       const states = await listed;
       return new Map(machines.map((n) => [n, states.get(n) ?? 'missing'] as const));
+    },
+
+    /** Every machine carrying a bottle's slug, from one `machine ls`: the CLI keeps labels, `smolvm serve` none (so it lists nothing). */
+    async listLabelled(options: OpOptions = {}) {
+      const all = await transport.list(options);
+      return all.flatMap((m) => (m.labels?.[SLUG_LABEL] ? [{ type: 'machine' as const, name: m.name, labels: m.labels }] : []));
+    },
+
+    /** smolvm's stop waits for the machine as it will: it takes no grace period. */
+    async stopMachine(machine: string, options: OpOptions) {
+      await transport.stop(machine, options);
+      void listed?.then((states) => states.has(machine) && states.set(machine, 'stopped'));
+    },
+
+    /** Start order is address order on a smolvm network (fabric.ts): the caller resumes the bundle first. */
+    async resumeMachine(machine: string, options: OpOptions) {
+      try {
+        await transport.start(machine, options);
+      } catch (error) {
+        if (error instanceof TaskError && error.code === 'MACHINE_MISSING') {
+          throw new TaskError(`there is no smolvm machine ${machine} to start; run \`bottle up\` to make it anew`, { code: 'MACHINE_MISSING', cause: error });
+        }
+        throw error;
+      }
+      void listed?.then((states) => states.set(machine, 'running'));
     },
 
     async removeMachine(machine: string, options: OpOptions) {

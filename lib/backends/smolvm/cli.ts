@@ -20,6 +20,7 @@ import { TaskError } from '../../engine/index.js';
 import type { RunOptions, RunResult } from '../../process/run.js';
 import type { ExecResult, OpOptions } from '../types.js';
 import { attachCli } from './cli-attach.js';
+import { streamCli } from './cli-stream.js';
 import { isNameTaken, isNotFound, smolvmError, smolvmErrorLine } from './cli-errors.js';
 import { realRunner, smolvmBinary, type Runner } from './runner.js';
 import type { CreateRequest, SmolvmMachine, SmolvmState, SmolvmTransport, TransportExecOptions, UploadOptions } from './transport.js';
@@ -50,7 +51,7 @@ export function cliTransport(options: CliTransportOptions = {}): SmolvmTransport
     return result;
   }
 
-  /** For delete: `vm not found` means there is nothing left to do. */
+  /** For delete and stop: `vm not found` means there is nothing left to do. */
   async function doneIfMissing(args: string[], name: string, op: OpOptions): Promise<void> {
     const result = await smolvm(args, quiet(op), true);
     if (result.exitCode !== 0 && !isNotFound(result.stderr, name)) throw smolvmError(binary, args, result);
@@ -84,6 +85,9 @@ export function cliTransport(options: CliTransportOptions = {}): SmolvmTransport
       throw smolvmError(binary, args, result);
     },
 
+    // A machine not running exits 0 [docs/smolvm.md §10].
+    stop: (name, op) => doneIfMissing(['machine', 'stop', '--name', name], name, op),
+
     remove: (name, op) => doneIfMissing(['machine', 'delete', '--name', name, '-f'], name, op),
 
     async get(name, op) {
@@ -111,6 +115,13 @@ export function cliTransport(options: CliTransportOptions = {}): SmolvmTransport
     async upload(name, hostPath, guestPath, op) {
       await smolvm(uploadArgs(name, hostPath, guestPath, op), quiet(op));
     },
+
+    // SRC split at its first ':' is the machine and the guest path: a download [src/cli/machine.rs CpCmd].
+    async download(name, guestPath, hostPath, op) {
+      await smolvm(['machine', 'cp', `${name}:${guestPath}`, hostPath], quiet(op));
+    },
+
+    stream: (name, argv, op) => streamCli(binary, name, argv, op),
 
     attach: (name, argv, op) => attachCli(binary, name, argv, op),
   };

@@ -14,7 +14,7 @@
  * applied by the API [src/api/handlers/exec.rs].
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { TaskError } from '../../engine/index.js';
 import type { ExecResult, OpOptions } from '../types.js';
 import { parseApiUrl, send, type ApiReply, type ApiTarget, type RequestBody } from './http-client.js';
@@ -101,6 +101,11 @@ export function httpTransport(options: HttpTransportOptions): SmolvmTransport {
       if (reply.status === 404) throw new TaskError(`there is no smolvm machine ${name} to start (${target.url})`, { code: 'MACHINE_MISSING' });
     },
 
+    async stop(name, op) {
+      // 200 when it is not running; 404: missing, so not running either.
+      await call('POST', machinePath(name, '/stop'), null, op, [404]);
+    },
+
     async remove(name, op) {
       await call('DELETE', machinePath(name), null, op, [404]);
     },
@@ -141,6 +146,12 @@ export function httpTransport(options: HttpTransportOptions): SmolvmTransport {
         const fixed = await transport.exec(name, argv, op);
         if (fixed.exitCode !== 0) throw new TaskError(`\`${argv.join(' ')}\` in ${name} exited ${fixed.exitCode}: ${fixed.stderr.trim()}`, { code: 'COPY_FAILED' });
       }
+    },
+
+    // `GET /{name}/files/{*path}` gives the raw bytes [src/api/handlers/files.rs download_file].
+    async download(name, guestPath, hostPath, op) {
+      const reply = await call('GET', filePath(name, guestPath), null, op);
+      await writeFile(hostPath, reply.body, { flag: 'wx', mode: 0o600 });
     },
   };
   return transport;

@@ -6,7 +6,7 @@
  * fails with a TaskError that says whether a retry may help. It knows
  * nothing of bottles: the backend (backend.ts) maps MachineSpecs onto it.
  */
-import type { ExecOptions, ExecResult, OpOptions } from '../types.js';
+import type { ExecOptions, ExecResult, GuestProcess, OpOptions } from '../types.js';
 
 /** smolvm's record states [src/config.rs RecordState]. */
 export type SmolvmState = 'created' | 'running' | 'stopped' | 'failed' | 'unreachable' | 'frozen';
@@ -64,6 +64,8 @@ export interface SmolvmTransport {
   create(request: CreateRequest, options: OpOptions): Promise<'created' | 'exists'>;
   /** Running afterwards; already running is success. */
   start(name: string, options: OpOptions): Promise<void>;
+  /** Not running afterwards, kept; stopped already or missing is success. */
+  stop(name: string, options: OpOptions): Promise<void>;
   /** Gone afterwards, whether it existed or not. */
   remove(name: string, options: OpOptions): Promise<void>;
   /** null when there is no such machine. */
@@ -73,6 +75,10 @@ export interface SmolvmTransport {
   exec(name: string, argv: readonly string[], options: TransportExecOptions): Promise<ExecResult>;
   /** One regular file, written atomically with this mode and owner. */
   upload(name: string, hostPath: string, guestPath: string, options: UploadOptions): Promise<void>;
+  /** One regular file of the guest, read as root, into the new host file `hostPath`. */
+  download(name: string, guestPath: string, hostPath: string, options: OpOptions): Promise<void>;
+  /** argv with its stdin and stdout streamed while it runs. Absent where the transport buffers exec output (HTTP). */
+  stream?(name: string, argv: readonly string[], options: { signal?: AbortSignal }): Promise<GuestProcess>;
   /** argv with this process's stdio; resolves to its exit code. Absent where the transport has no terminal (HTTP). */
   attach?(name: string, argv: readonly string[], options: AttachOptions): Promise<number>;
 }

@@ -179,6 +179,14 @@ describe('status, remove, network', () => {
     expect(fake.calls).toEqual([['machine', 'ls', '--json']]);
   });
 
+  it('lists the machines carrying a bottle slug, with their labels, for bottle doctor', async () => {
+    const labels = { 'bot-bottle.slug': 'demo-abc12', 'bot-bottle.state-root': '/state' };
+    fake.add('claude-bottle-demo-abc12', { labels });
+    fake.add('not-ours', { labels: { team: 'x' } });
+    expect(await backend.listLabelled!()).toEqual([{ type: 'machine', name: 'claude-bottle-demo-abc12', labels }]);
+    expect(fake.calls).toEqual([['machine', 'ls', '--json']]);
+  });
+
   it('removes with delete -f, and a missing machine is gone already', async () => {
     fake.add('a');
     await backend.removeMachine('a', {});

@@ -7,6 +7,7 @@
  * refusals: a TLS server name that is not the CONNECT host, no leaf, plain
  * http:// to an inspected host, a request for another host.
  */
+import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
@@ -217,6 +218,23 @@ describe('an inspected tunnel', () => {
       expect.objectContaining({ method: 'GET', host: API, decision: 'deny', path: '/' }),
       expect.objectContaining({ method: 'GET', host: API, decision: 'deny', path: '/' }),
     ]);
+  });
+});
+
+describe('a misdirected request naming a secret', () => {
+  it('is refused without the secret in the audit log', async () => {
+    const pki = await makeInspectPki();
+    const upstream = await startHttpsUpstream(pki.upstreamCert, (_req, res) => res.end('ok'));
+    const credentials = [{ host: API, header: 'x-api-key', value: API_KEY }];
+    const { port, stop, auditPath } = await startInspectingProxy(inspected(upstream.port), { pki, credentials });
+    const authority = `${API}:${upstream.port}`;
+    const h2 = http2Session(await openTlsTunnel(port, authority, { ca: pki.agentCa.cert, servername: API, alpn: ['h2'] }), authority);
+    const refused = await http2Request(h2, { path: '/', headers: { ':authority': `${API_KEY}.example:${upstream.port}` } });
+    expect(refused.status).toBe(421);
+    expect(refused.body).not.toContain(API_KEY);
+    const lines = await stop();
+    expect(lines).toContainEqual(expect.objectContaining({ status: 421, reason: 'the request is for (a host withheld: it carries a secret), not api.test' }));
+    expect(await readFile(auditPath, 'utf8')).not.toContain(API_KEY);
   });
 });
 
