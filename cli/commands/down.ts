@@ -7,6 +7,8 @@ import { exitCodeOf } from '../exit-code.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
 import { lockingOf, runLimits, runLocked } from '../run-locked.js';
 import { openKnownSession } from '../session.js';
+import type { BackendKind } from '../../lib/backends/types.js';
+import { cacheVolumeLabels } from '../../lib/backends/labels.js';
 
 export const DOWN_HELP = `Usage: bottle down [agents..] [options]
 
@@ -16,7 +18,8 @@ this manifest (copies and agents since removed included), or those of the named 
 Options:
   -f, --file FILE          manifest
       --state-dir DIR      state root
-      --purge              also delete the bottles' state (prompt, CA, records, logs)
+      --purge              also delete the bottles' state (prompt, CA, records, logs), and,
+                           when every bottle of the manifest goes, its cache volumes (caches:)
       --progress MODE      auto, plain or json
 ${RUN_HELP}`;
 
@@ -55,5 +58,18 @@ export async function down(args: string[], cli: CliContext): Promise<number> {
     onEvent: reporter.sink,
   });
   await reporter.finish(result, { logPath: (bottle, task) => logFile(session.stateRoot, bottle, task) });
+  if (values.purge && positionals.length === 0 && result.status === 'ok') {
+    const removed = await removeCaches(session.manifestPath, session.stateRoot, [...new Set(session.planned.map((p) => p.plan.backend))]);
+    if (removed.length > 0) cli.stderr(`bottle: removed the cache volume(s) ${removed.join(', ')}\n`);
+  }
   return exitCodeOf(result.status);
+}
+
+/** The manifest's cache volumes (lib/manifest/caches.ts), by their labels: nothing of theirs is left once all its bottles are purged. */
+async function removeCaches(manifest: string, stateRoot: string, kinds: BackendKind[]): Promise<string[]> {
+  const { backendsForRun } = await import('../../lib/backends/registry.js');
+  const backendFor = backendsForRun();
+  const removed: string[] = [];
+  for (const kind of kinds) removed.push(...((await backendFor(kind).removeVolumes?.(cacheVolumeLabels(manifest, stateRoot), {})) ?? []));
+  return removed;
 }

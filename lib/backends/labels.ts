@@ -27,5 +27,10 @@ export const MANIFEST_LABEL = 'bot-bottle.manifest';
 
 /** The labels of a cache volume of `kind`, shared by the bottles of `manifest` kept in `stateRoot`. */
 export function cacheLabels(kind: string, manifest: string, stateRoot: string): Record<string, string> {
-  return { [CACHE_LABEL]: kind, [MANIFEST_LABEL]: manifest, [STATE_ROOT_LABEL]: stateRoot };
+  return { [CACHE_LABEL]: kind, ...cacheVolumeLabels(manifest, stateRoot) };
+}
+
+/** What every cache volume of `manifest` (kept in `stateRoot`) carries, whatever its kind. */
+export function cacheVolumeLabels(manifest: string, stateRoot: string): Record<string, string> {
+  return { [MANIFEST_LABEL]: manifest, [STATE_ROOT_LABEL]: stateRoot };
 }

@@ -211,6 +211,8 @@ export interface Backend {
   resumeMachine(machine: string, options: OpOptions): Promise<void>;
   /** Gone afterwards, whether it existed or not. */
   removeMachine(machine: string, options: OpOptions): Promise<void>;
+  /** Removes the volumes carrying all of `labels` (a manifest's caches); absent where a backend makes none. Their names. */
+  removeVolumes?(labels: Record<string, string>, options: OpOptions): Promise<string[]>;
   removeNetwork(network: NetworkSpec, options: OpOptions): Promise<void>;
   /**
    * The same backend on a runner that runs nothing and tells `onCommand` each

@@ -7,10 +7,9 @@
  * which items a live run holds, so they leave those alone.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { link, rename, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { isLive, parseHolder } from '../state/lock-holder.js';
+import { removeStale } from '../state/lock.js';
 import { errnoCode } from '../state/errors.js';
 import type { Finding } from './finding.js';
 
@@ -56,24 +55,8 @@ export function findStaleLocks(root: string): Finding[] {
   return found;
 }
 
-/**
- * Deletes the lock at `path` if it still holds `text`: moved aside first, and
- * put back if a run took it over meanwhile (what it holds changed).
- */
-export async function removeStaleLock(path: string, text: string): Promise<void> {
-  const aside = `${path}.${randomBytes(6).toString('hex')}.stale`;
-  try {
-    await rename(path, aside);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return;
-    throw error;
-  }
-  try {
-    if ((await readFile(aside, 'utf8')) !== text) await link(aside, path).catch(() => undefined);
-  } finally {
-    await unlink(aside);
-  }
-}
+/** Deletes the lock at `path` if it still holds `text` (lib/state/lock.ts). */
+export const removeStaleLock = removeStale;
 
 function readIfExists(path: string): string | undefined {
   try {

@@ -141,10 +141,11 @@ async function create(path: string, content: string): Promise<boolean> {
 }
 
 /**
- * Moves the stale file aside before deleting it, and puts it back if it turns
- * out not to be the one judged stale: another run took it over first.
+ * Deletes the lock file at `path` judged stale with `staleText`: moved aside
+ * first, and put back if it turns out not to be the one judged stale (a run
+ * took it over meanwhile). Also `bottle doctor --fix`'s (lib/doctor).
  */
-async function removeStale(path: string, staleText: string): Promise<void> {
+export async function removeStale(path: string, staleText: string): Promise<void> {
   const aside = `${path}.${randomBytes(6).toString('hex')}.stale`;
   try {
     await rename(path, aside);
@@ -152,10 +153,11 @@ async function removeStale(path: string, staleText: string): Promise<void> {
     if (errnoCode(error) === 'ENOENT') return;
     throw error;
   }
-  if ((await readIfExists(aside)) !== staleText) {
-    await link(aside, path).catch(() => undefined);
+  try {
+    if ((await readIfExists(aside)) !== staleText) await link(aside, path).catch(() => undefined);
+  } finally {
+    await unlink(aside);
   }
-  await unlink(aside);
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {

@@ -20,7 +20,8 @@ import { dockerOut } from '../helpers/docker.js';
 let image: string;
 let host: string;
 
-const SETUP = 'useradd -m -u 1000 node && mkdir -p /home/node/w && chown node:node /home/node/w';
+// The archives readable by all, as the backends stage them (root's, 0644).
+const SETUP = 'useradd -m -u 1000 node && mkdir -p /home/node/w && chown node:node /home/node/w && cp /in/tree.tar /in/note.tar /tmp/ && chmod 644 /tmp/tree.tar /tmp/note.tar';
 
 /** argv as one shell command line. */
 const line = (argv: readonly string[]) => argv.map(shellQuote).join(' ');
@@ -51,7 +52,7 @@ describe('packing, as the user', () => {
     const setup = 'cp -a /in/tree /home/node/w/tree && chown -R -h node:node /home/node/w/tree';
     const stage = stageOutArgv('/tmp/.stage', 'out.tar', 'node');
     const pack = asUser('node', packArgv('/home/node/w/tree', '/tmp/.stage/out.tar'));
-    const r = await inGuest(stage, setup, `${line(pack)} && stat -c "%a %U" /tmp/.stage /tmp/.stage/out.tar && tar -tvf /tmp/.stage/out.tar | awk '{print $1, $6, $7, $8}' | sort`);
+    const r = await inGuest(stage, setup, `${line(pack)} && stat -c "%a %U" /tmp/.stage /tmp/.stage/out.tar && tar -tvf /tmp/.stage/out.tar | awk '{print $1, $6, $7, $8}' | LC_ALL=C sort`);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.after.split('\n')).toEqual([
       '711 root',
@@ -62,7 +63,7 @@ describe('packing, as the user', () => {
       'drwxr-xr-x tree/  ',
       'drwxr-xr-x tree/sub/  ',
       'lrwxrwxrwx tree/shadow -> /etc/shadow',
-    ].sort());
+    ]);
   });
 
   it('says a path is not there, with its own exit code', async () => {
@@ -76,7 +77,7 @@ describe('unpacking, as the user, where docker cp would put it', () => {
   const show = 'cd /home/node/w && find . -mindepth 1 | sort | while read -r p; do stat -c "%a %U %n" "$p"; done';
 
   it('into a directory that exists: inside it, owned by the user, modes kept, the link a link', async () => {
-    const r = await inGuest(asUser('node', unpackIntoArgv('/home/node/w', '/in/tree.tar', 'tree')), 'true', `${show} && readlink /home/node/w/tree/shadow`);
+    const r = await inGuest(asUser('node', unpackIntoArgv('/home/node/w', '/tmp/tree.tar', 'tree')), 'true', `${show} && readlink /home/node/w/tree/shadow`);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.after.split('\n')).toEqual([
       '755 node ./tree',
@@ -90,7 +91,7 @@ describe('unpacking, as the user, where docker cp would put it', () => {
   });
 
   it('under a new name, leaving no temp dir', async () => {
-    const r = await inGuest(asUser('node', unpackIntoArgv('/home/node/w/copy', '/in/tree.tar', 'tree')), 'true', show);
+    const r = await inGuest(asUser('node', unpackIntoArgv('/home/node/w/copy', '/tmp/tree.tar', 'tree')), 'true', show);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.after.split('\n')[0]).toBe('755 node ./copy');
     expect(r.after).not.toContain('.bottle-cp-');
@@ -98,24 +99,24 @@ describe('unpacking, as the user, where docker cp would put it', () => {
 
   it('a file over a file: replaced, with the copy\'s mode', async () => {
     const setup = 'echo old > /home/node/w/notes && chown node:node /home/node/w/notes';
-    const r = await inGuest(asUser('node', unpackIntoArgv('/home/node/w/notes', '/in/note.tar', 'note')), setup, `${show} && cat /home/node/w/notes`);
+    const r = await inGuest(asUser('node', unpackIntoArgv('/home/node/w/notes', '/tmp/note.tar', 'note')), setup, `${show} && cat /home/node/w/notes`);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.after.split('\n')).toEqual(['640 node ./notes', 'new note']);
   });
 
   it('refuses a directory onto a file, and a destination whose directory is missing, with its own exit code', async () => {
     const setup = 'echo old > /home/node/w/notes && chown node:node /home/node/w/notes';
-    const onto = await inGuest(asUser('node', unpackIntoArgv('/home/node/w/notes', '/in/tree.tar', 'tree')), setup, show);
+    const onto = await inGuest(asUser('node', unpackIntoArgv('/home/node/w/notes', '/tmp/tree.tar', 'tree')), setup, show);
     expect(onto.exitCode).toBe(USER_MISTAKE_EXIT);
     expect(onto.stderr).toContain('/home/node/w/notes is not a directory: a directory cannot replace it');
     expect(onto.after).toBe('644 node ./notes');
-    const missing = await inGuest(asUser('node', unpackIntoArgv('/home/node/w/no/such', '/in/note.tar', 'note')));
+    const missing = await inGuest(asUser('node', unpackIntoArgv('/home/node/w/no/such', '/tmp/note.tar', 'note')));
     expect(missing.exitCode).toBe(USER_MISTAKE_EXIT);
     expect(missing.stderr).toContain('no such directory: /home/node/w/no');
   });
 
   it('writes as the user: a directory only root may write stays untouched', async () => {
-    const r = await inGuest(asUser('node', unpackIntoArgv('/etc', '/in/note.tar', 'note')), 'true', 'test ! -e /etc/note && echo untouched');
+    const r = await inGuest(asUser('node', unpackIntoArgv('/etc', '/tmp/note.tar', 'note')), 'true', 'test ! -e /etc/note && echo untouched');
     expect(r.exitCode).not.toBe(0);
     expect(r.after).toBe('untouched');
   });

@@ -80,8 +80,6 @@ afterAll(async () => {
   await dockerOut(['network', 'rm', net]);
   if (!work) return;
   await bottle(['down', '-f', join(work, 'bottle.yaml'), '--purge'], env);
-  const volumes = (await dockerOut(['volume', 'ls', '-q', '--filter', `label=bot-bottle.state-root=${join(work, 'state')}`])).stdout.split('\n').filter(Boolean);
-  if (volumes.length > 0) await dockerOut(['volume', 'rm', '-f', ...volumes]);
   await rm(work, { recursive: true, force: true });
 }, 300_000);
 
@@ -107,5 +105,17 @@ describe('caches: [npm]', () => {
     const second = await install(b!.machine, '--prefer-offline');
     expect(second.stdout, second.stderr).toContain('module.exports = "tiny"');
     expect(await requests()).toEqual(afterFirst);
+  });
+
+  it('keeps the volume over a down, and removes it with down --purge of the whole manifest', async () => {
+    const volumes = () => dockerOut(['volume', 'ls', '-q', '--filter', `label=bot-bottle.state-root=${join(work, 'state')}`]).then((r) => r.stdout.split('\n').filter(Boolean));
+    const [volume] = await volumes();
+    for (const p of plans) await dockerOut(['network', 'disconnect', '--force', net, p.bundle]);
+    expect((await bottle(['down', '-f', join(work, 'bottle.yaml')], env)).exitCode).toBe(0);
+    expect(await volumes()).toEqual([volume]);
+    const purged = await bottle(['down', '--purge', '-f', join(work, 'bottle.yaml')], env);
+    expect(purged.exitCode, purged.stderr).toBe(0);
+    expect(purged.stderr).toContain(`removed the cache volume(s) ${volume}`);
+    expect(await volumes()).toEqual([]);
   });
 });

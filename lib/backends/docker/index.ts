@@ -17,6 +17,7 @@ import { dockerCopies } from './copy.js';
 import { containerLogs } from '../../docker/logs.js';
 import { dockerFiles } from './files.js';
 import { createInventory } from './inventory.js';
+import { removeVolumesLabelled } from './volumes.js';
 import { labelledObjects } from './labelled.js';
 import { resumeContainer, stopContainer } from './stop-resume.js';
 import { ensureNetworks, networksExist, removeNetworks, subnetOf } from './networks.js';
@@ -42,6 +43,7 @@ export function createDockerBackend(): Backend {
     resumeMachine: (name, options) => resumeContainer(name, inventory, options),
     removeMachine: (name, options) => removeContainer(name, inventory, options),
     listLabelled: (options) => labelledObjects(inventory, options),
+    removeVolumes: (labels, options) => removeVolumesLabelled(labels, options),
     exec: (machine, argv, options = {}) => execInContainer(machine, argv, options),
     putFiles: files.putFiles,
     readFile: files.readFile,

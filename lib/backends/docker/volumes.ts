@@ -5,6 +5,7 @@
  * throwaway container of the machine's own image with no network that runs
  * one `chown` of the volume's root. Making one twice is harmless (Docker
  * returns the one there; the chown is the same). It never mounts a host path.
+ * `down --purge` of a whole manifest removes them again by their labels.
  */
 import { abortOn, call, docker, effect, isNotFound, statusOf } from '../../docker/client.js';
 import type { MachineSpec, OpOptions } from '../types.js';
@@ -50,4 +51,16 @@ async function handOver(spec: MachineSpec, volume: string, options: OpOptions): 
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
+}
+
+/** Removes the volumes that carry every one of `labels` (a manifest's caches); their names. */
+export async function removeVolumesLabelled(labels: Record<string, string>, options: OpOptions): Promise<string[]> {
+  const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
+  const listed = await call('docker volume ls', () => docker().listVolumes({ filters, ...abortOn(options.signal) }), options);
+  const names = (listed.Volumes ?? []).map((v) => v.Name);
+  for (const name of names) {
+    options.log?.(`remove volume ${name}`);
+    await effect(`docker volume rm ${name}`, () => docker().getVolume(name).remove(abortOn(options.signal)), isNotFound, options);
+  }
+  return names;
 }

@@ -3,11 +3,12 @@
  * answers `smolvm machine ...` the way smolvm 1.9.2 does — exit codes,
  * stdout and stderr texts as read from its source (docs/smolvm.md; the
  * file tags below) — and hands every other command (tar, docker) to the
- * real runner. It keeps machines, their env and uploaded files, rejects
+ * real runner. It keeps machines, their env and uploaded files (and serves
+ * downloads from `guestFiles`), rejects
  * flags smolvm does not have (as clap does: exit 2), and fails on cue
  * (`failNext`). The guest is a function tests can replace.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { run, type RunOptions, type RunResult } from '../../../lib/process/run.js';
 import type { Runner } from '../../../lib/backends/smolvm/runner.js';
@@ -104,6 +105,8 @@ export function fakeSmolvm() {
   const calls: string[][] = [];
   const uploads: Upload[] = [];
   const guestCalls: GuestCall[] = [];
+  /** What `machine cp NAME:PATH HOST` downloads, by `NAME:PATH`. */
+  const guestFiles = new Map<string, Buffer>();
   const failures: { verb: string; result: Partial<RunResult> }[] = [];
   let clock = 1_700_000_000;
   const state = { guest: defaultGuest as Guest };
@@ -190,6 +193,18 @@ export function fakeSmolvm() {
       case 'cp': {
         const [src, dst] = p.positional;
         if (!src || !dst) return reply({ exitCode: 2, stderr: "error: the following required arguments were not provided:\n  <DST>\n" });
+        if (src.includes(':')) {
+          // A download: SRC split at its first ':' [src/cli/machine.rs CpCmd]; the file from `guestFiles`.
+          const [source, path] = [src.slice(0, src.indexOf(':')), src.slice(src.indexOf(':') + 1)];
+          const from = machines.get(source);
+          if (!from) return error(`vm not found: ${source}`);
+          if (from.state !== 'running') return notRunning(source);
+          const content = guestFiles.get(`${source}:${path}`);
+          // [crates/smolvm-agent/src/main.rs handle_streaming_file_read]
+          if (!content) return error(`agent operation failed: failed to read ${path} in the workload container: No such file or directory (os error 2)`);
+          writeFileSync(dst, content);
+          return reply({ stderr: `Downloading ${path} -> ${dst}\n` });
+        }
         const [target, path] = [dst.slice(0, dst.indexOf(':')), dst.slice(dst.indexOf(':') + 1)];
         const into = machines.get(target);
         if (!into) return error(`vm not found: ${target}`);
@@ -227,6 +242,7 @@ export function fakeSmolvm() {
     calls,
     uploads,
     guestCalls,
+    guestFiles,
     /** The next `smolvm machine <verb>` answers this instead. */
     failNext(verb: string, result: Partial<RunResult>) {
       failures.push({ verb, result });
