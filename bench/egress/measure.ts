@@ -1,8 +1,8 @@
 /**
- * Runs one scenario on every route: a few untimed warm-up requests per
- * route, then the scenario's requests in `rounds` shares, the routes taking
- * turns in an order that rotates each round, so the machine's noise and a
- * warmer heap fall on all of them alike. After each share it checks with the
+ * Runs one scenario on every route: untimed warm-up requests per route
+ * (half as many as are timed), then the timed ones in `rounds` shares, the
+ * routes taking turns in an order that rotates each round, so the machine's
+ * noise and a warmer heap fall on all of them alike. After each share it checks with the
  * upstream that every request arrived, carrying the injected credential on
  * an inspected route and not on the others; a miss is an error, as figures
  * from a proxy that did not inspect would be wrong. It does not print.
@@ -17,7 +17,7 @@ export interface MeasureOptions {
   readonly counts: () => Counts;
 }
 
-/** Request i of n in `rounds` near-equal shares: the size of share `round`. */
+/** The size of share `round` when `n` requests are split into `rounds` near-equal shares. */
 function share(n: number, rounds: number, round: number): number {
   return Math.floor(((round + 1) * n) / rounds) - Math.floor((round * n) / rounds);
 }
@@ -36,7 +36,8 @@ async function checked(scenario: Scenario, route: Route, n: number, counts: () =
 }
 
 export async function measure(scenario: Scenario, routes: Record<RouteName, Route>, options: MeasureOptions): Promise<Record<RouteName, number[]>> {
-  const warmUp = Math.max(2, Math.ceil(scenario.requests / 20));
+  // Untimed, and long: the JIT takes about a thousand requests to settle, and settles sooner on the shorter paths.
+  const warmUp = Math.max(20, Math.ceil(scenario.requests / 2));
   for (const name of ROUTES) await checked(scenario, routes[name], warmUp, options.counts);
   const samples: Record<RouteName, number[]> = { direct: [], tunnel: [], inspect: [] };
   for (let round = 0; round < options.rounds; round++) {

@@ -41,7 +41,7 @@ function tcp(port: number): Promise<Socket> {
 }
 
 /** A TCP connection to the proxy, CONNECTed to `authority`: the socket after the 200's head. */
-export async function connectThrough(proxyPort: number, authority: string): Promise<Socket> {
+async function connectThrough(proxyPort: number, authority: string): Promise<Socket> {
   const socket = await tcp(proxyPort);
   return new Promise((resolve, reject) => {
     let buffered = Buffer.alloc(0);
