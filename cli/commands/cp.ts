@@ -16,6 +16,7 @@ import { TaskError } from '../../lib/engine/index.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
 import { copyDirection, copyEnd, guestPathOf, hostPathOf } from '../copy-ends.js';
 import { findBottle } from '../find-bottle.js';
+import { backendOfRunning } from '../running-machine.js';
 import { parse } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 
@@ -44,10 +45,10 @@ export async function cp(args: string[], cli: CliContext): Promise<number> {
   // The host's side is checked before the agent's is looked at: a mistake there costs nothing.
   if (direction === 'in') await requireSource(hostEnd);
   else await requireDestination(hostEnd);
-  const { plan } = await findBottle(cli, guestEnd.agent, values.file, values['state-dir']);
+  const bottle = await findBottle(cli, guestEnd.agent, values.file, values['state-dir']);
+  const { plan } = bottle;
   const guestPath = guestPathOf(plan.guestWorkspace, guestEnd.path);
-  const { backendsForRun } = await import('../../lib/backends/registry.js');
-  const backend = backendsForRun()(plan.backend);
+  const backend = await backendOfRunning(bottle, cli.signal);
   const where = `${guestEnd.agent}:${guestPath}`;
   const scratch = await mkdtemp(join(tmpdir(), 'bottle-cp-'));
   const options = { user: plan.user, signal: cli.signal };

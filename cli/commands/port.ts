@@ -8,6 +8,7 @@
  */
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
 import { findBottle } from '../find-bottle.js';
+import { backendOfRunning } from '../running-machine.js';
 import { parse } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 
@@ -29,11 +30,9 @@ export async function port(args: string[], cli: CliContext): Promise<number> {
   const [agent, guestPortText] = positionals as [string, string];
   const guestPort = portNumber('the guest port', guestPortText);
   const hostPort = values['host-port'] === undefined ? 0 : portNumber('--host-port', values['host-port']);
-  const { plan } = await findBottle(cli, agent, values.file, values['state-dir']);
-  const { backendsForRun } = await import('../../lib/backends/registry.js');
-  const backend = backendsForRun()(plan.backend);
-  const state = (await backend.status([plan.machine], { fresh: true, signal: cli.signal })).get(plan.machine);
-  if (state !== 'running') throw new UsageError(`the machine of agent "${agent}" is ${state ?? 'missing'}; run \`bottle up ${agent}\` first`);
+  const bottle = await findBottle(cli, agent, values.file, values['state-dir']);
+  const { plan } = bottle;
+  const backend = await backendOfRunning(bottle, cli.signal);
   const { forwardPort, ForwardError } = await import('../../lib/forward/forward-port.js');
   const { relayArgv } = await import('../../lib/forward/relay.js');
   try {

@@ -8,10 +8,10 @@
  * relay's end ends the client's connection); after the client's end, a
  * guest that sends nothing for a while (`halfClosedIdleMs`) has the
  * connection closed and its relay stopped, so a client gone never leaves a
- * relay waiting on a server that keeps its side open. When the signal aborts it
- * closes the listener and every connection, stops every relay in the guest
- * (not only the host's end of it), and only then resolves. It prints
- * nothing: it tells `onListening` and `onProblem`.
+ * relay waiting on a server that keeps its side open. When the signal
+ * aborts it closes the listener and every connection, stops every relay in
+ * the guest (not only the host's end of it), and only then resolves. It
+ * prints nothing: it tells `onListening` and `onProblem`.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { GuestProcess } from '../backends/types.js';

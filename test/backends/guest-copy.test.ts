@@ -5,10 +5,10 @@
  * runs the same scripts (test/e2e/cp-port.test.ts); here each case of where
  * a copy lands is checked on its own.
  */
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packArgv, stageOutArgv, unpackIntoArgv, USER_MISTAKE_EXIT } from '../../lib/backends/guest-copy.js';
 import { asUser } from '../../lib/backends/smolvm/guest.js';
 import { packTree } from '../../lib/fs/pack-tree.js';
@@ -46,6 +46,10 @@ beforeAll(async () => {
   await writeFile(join(host, 'note'), 'new note', { mode: 0o640 });
   await packTree(join(host, 'note'), 'note', join(host, 'note.tar'));
 }, 300_000);
+
+afterAll(async () => {
+  if (host) await rm(host, { recursive: true, force: true });
+});
 
 describe('packing, as the user', () => {
   it('packs the tree under its own name into the file root staged for the user, a link as a link', async () => {

@@ -222,3 +222,14 @@ describe('bottle port', () => {
     expect(badPort.stderr).toContain('the guest port must be a port number from 1 to 65535, got "70000"');
   });
 });
+
+// Last: it stops the bottle's machine.
+describe('a bottle whose machine is stopped', () => {
+  it('is said by cp and port, exit 2, with what to do', async () => {
+    expect((await dockerOut(['stop', '-t', '0', machine])).exitCode).toBe(0);
+    for (const run of [await cli('cp', 'demo:tree', join(work, 'never')), await cli('port', 'demo', '8000')]) {
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toBe('bottle: the machine of agent "demo" is stopped; run `bottle up demo` first');
+    }
+  });
+});

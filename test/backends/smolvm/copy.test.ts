@@ -30,7 +30,7 @@ const rejection = (p: Promise<unknown>) => rejectionOf(p, TaskError);
 const guestRuns = () => fake.guestCalls.map((c) => unwrapUser(c.argv));
 
 beforeEach(async () => {
-  host = await mkdtemp(join(tmpdir(), 'smolvm-copy-'));
+  host = await mkdtemp(join(tmpdir(), 'bottle-smolvm-copies-'));
   fake = fakeSmolvm();
   fake.add(NAME);
   backend = createSmolvmBackend({ transport: cliTransport({ runner: fake.runner, binary: 'smolvm' }), runner: fake.runner, images: { resolve: async (i) => i } });
