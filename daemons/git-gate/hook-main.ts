@@ -8,6 +8,7 @@
  * `process`; it holds no logic of its own.
  */
 import { runPreReceive } from './pre-receive.js';
+import { armWatchdog } from './watchdog.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     env: process.env,
     cwd: process.cwd(),
     report: (line) => process.stderr.write(`${line}\n`),
+    watchdog: armWatchdog,
   });
   process.exitCode = result.exitCode;
 }

@@ -9,10 +9,11 @@
  * process.env or exit (hook-main.ts does).
  */
 import { checkPush } from './check-push.js';
-import { appendAuditEntry } from './audit-log.js';
+import { appendAuditEntry, auditLine } from './audit-log.js';
 import { CONFIG_ENV, GitGateConfigError, loadGitGateConfig } from './config.js';
 import type { CheckedGitGateConfig } from './config.js';
 import { startDeadline, TimeLimitError } from './deadline.js';
+import type { ArmWatchdog } from './watchdog.js';
 import type { Refusal } from './push-policy.js';
 import { gateErrorRefusal, timeLimitRefusal } from './push-policy.js';
 import { createRefRules } from './ref-rules.js';
@@ -33,6 +34,8 @@ export interface PreReceiveOptions {
   readonly cwd: string;
   /** Told each line meant for the pusher. */
   readonly report: (line: string) => void;
+  /** Kills the hook, saying why, should the checks outlive their deadline stuck in a regex (watchdog.ts); the hook's main passes it. */
+  readonly watchdog?: ArmWatchdog;
   readonly now?: () => Date;
 }
 
@@ -78,6 +81,13 @@ export async function runPreReceive(options: PreReceiveOptions): Promise<PreRece
 async function checkWithin(config: CheckedGitGateConfig, updates: readonly RefUpdate[], options: PreReceiveOptions): Promise<readonly Refusal[]> {
   const { hookTimeoutMs } = config.limits;
   const deadline = startDeadline(hookTimeoutMs);
+  const refusal = timeLimitRefusal(hookTimeoutMs);
+  // A second past the deadline: the checks had their chance to stop themselves.
+  const disarm = options.watchdog?.(hookTimeoutMs + WATCHDOG_GRACE_MS, {
+    stderr: `${PREFIX} refused: ${refusal.message}\n${PREFIX} the whole push is refused; no ref was updated\n`,
+    auditPath: config.auditLog,
+    auditLine: auditLine({ kind: 'push', decision: 'refused', updates, refusals: [refusal] }, new Date(Date.now() + hookTimeoutMs + WATCHDOG_GRACE_MS)),
+  });
   try {
     return await checkPush(updates, {
       rules: createRefRules(config.push),
@@ -90,5 +100,8 @@ async function checkWithin(config: CheckedGitGateConfig, updates: readonly RefUp
     throw error;
   } finally {
     deadline.stop();
+    disarm?.();
   }
 }
+
+const WATCHDOG_GRACE_MS = 1000;

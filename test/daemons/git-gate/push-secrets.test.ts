@@ -83,4 +83,18 @@ describe('a push carrying a secret', () => {
     expect(pushed.stderr).toContain("remote: bot-bottle git-gate: refused: the gate's checks did not finish within 300 ms");
     expect((await pushDecisions(started)).at(-1)).toMatchObject({ decision: 'refused', refusals: [{ ref: null, rule: 'time-limit' }] });
   });
+
+  it('is refused even when the regex is deaf to the time limit: the watchdog ends the hook', async () => {
+    // node:vm's timeout cannot stop this one (empty alternatives nested 30 deep): only killing the hook does.
+    const started = await startGate({ secrets: [{ name: 'deaf', pattern: `${'(|)'.repeat(30)}x` }], limits: { hookTimeoutMs: 300 } });
+    const work = await started.clone();
+    await started.git.commit(work, { 'a.txt': `${'a'.repeat(60)}\n` });
+    const began = Date.now();
+    const pushed = await started.git.run(['push', 'origin', `HEAD:${BRANCH}`], work);
+    expect(Date.now() - began).toBeLessThan(10_000);
+    expect(pushed.exitCode).not.toBe(0);
+    expect(pushed.stderr).toContain("remote: bot-bottle git-gate: refused: the gate's checks did not finish within 300 ms");
+    expect(await refAtGate(started, BRANCH)).toBeUndefined();
+    expect((await pushDecisions(started)).at(-1)).toMatchObject({ decision: 'refused', refusals: [{ ref: null, rule: 'time-limit' }] });
+  }, 30_000);
 });
