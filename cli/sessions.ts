@@ -10,6 +10,8 @@ import { attachOrStart, DEFAULT_SESSION, hasSession, SESSION_NAME, startDetached
 import type { CliContext } from './context.js';
 import { attachTo } from './find-bottle.js';
 import { UsageError } from './usage-error.js';
+import { markSession } from '../lib/state/session-marks.js';
+import { bottleFiles } from '../lib/state/layout.js';
 
 /**
  * `argv` in the session `name`: on a terminal, attached (to the running one
@@ -19,8 +21,10 @@ import { UsageError } from './usage-error.js';
 export async function runInSession(bottle: KnownBottle, name: string, argv: readonly string[], detach: boolean, what: string, cli: CliContext): Promise<number> {
   const agent = bottle.plan.agent;
   const attachHint = `\`bottle attach ${agent}${name === DEFAULT_SESSION ? '' : ` --session ${name}`}\``;
+  const mark = () => markSession(bottleFiles(bottle.plan.stateDir).sessions, name, argv, new Date());
   if (!detach) {
     if (!cli.isTTY) throw new UsageError('a session needs a terminal (stdout is not one); give --detach, or run it in a terminal');
+    await mark();
     return attachTo(bottle, attachOrStart(name, argv), cli);
   }
   if ((await execIn(bottle, hasSession(name))).exitCode === 0) {
@@ -32,6 +36,7 @@ export async function runInSession(bottle: KnownBottle, name: string, argv: read
     cli.stderr(`bottle: could not start the session "${name}" in agent "${agent}": ${started.stderr.trim() || `tmux exited ${started.exitCode}`}\n`);
     return 1;
   }
+  await mark();
   cli.stdout(`started ${what} in session "${name}" of agent "${agent}"; ${attachHint} to watch it (Ctrl-b d detaches)\n`);
   return 0;
 }

@@ -12,12 +12,15 @@ import type { ready as readyTask } from '../../tasks/ready.js';
 import { locateManifest } from '../../lib/manifest/locate.js';
 import { knownBottles, type KnownBottle } from '../../lib/plan/known-bottles.js';
 import { statusLines, type BottleState, type BottleStatus } from '../../lib/report/status-table.js';
-import { logFile } from '../../lib/state/layout.js';
+import { bottleFiles, logFile } from '../../lib/state/layout.js';
 import { stoppedSinceLastRun } from '../../lib/state/stop-mark.js';
 import { stateRootOf } from '../state-root.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
 import { noPositionals, parse } from '../parse.js';
+import { join } from 'node:path';
 import { execIn } from '../sessions.js';
+import { readSessionMarks } from '../../lib/state/session-marks.js';
+import { ageText } from '../../lib/report/age-text.js';
 import { LIST_SESSIONS, parseSessions, type SessionState } from '../../lib/sessions/tmux.js';
 
 export const STATUS_HELP = `Usage: bottle status [--json] [--probe] [-f FILE] [--state-dir DIR]
@@ -55,10 +58,20 @@ export async function status(args: string[], cli: CliContext): Promise<number> {
   );
   cli.stdout(lines.map((line) => `${line}\n`).join(''));
   for (const b of bottles) {
-    const listed = sessions?.get(b.slug) ?? [];
-    if (listed.length > 0) cli.stdout(`sessions of ${b.plan.agent}: ${listed.map((s) => `${s.name} (${s.running ? 'running' : 'ended'})`).join(', ')}; \`bottle attach ${b.plan.agent}\`\n`);
+    const line = sessionsLine(b, root, sessions?.get(b.slug));
+    if (line) cli.stdout(`${line}\n`);
   }
   return 0;
+}
+
+/** What is known of a bottle's sessions: asked of its machine (--probe), else what bottle started, from its state. */
+function sessionsLine(b: KnownBottle, root: string, probed: SessionState[] | undefined): string | undefined {
+  const hint = `\`bottle attach ${b.plan.agent}\``;
+  if (probed) return probed.length === 0 ? undefined : `sessions of ${b.plan.agent}: ${probed.map((s) => `${s.name} (${s.running ? 'running' : 'ended'})`).join(', ')}; ${hint}`;
+  const marked = readSessionMarks(bottleFiles(join(root, b.slug)).sessions);
+  if (marked.length === 0) return undefined;
+  const started = marked.map((s) => `${s.name} (started ${ageText(Date.now() - Date.parse(s.startedAt)).toLowerCase()})`).join(', ');
+  return `sessions of ${b.plan.agent}: ${started}; --probe says which still run; ${hint}`;
 }
 
 /** The tmux sessions in each running agent machine (none where it is not running or tmux has no server). */

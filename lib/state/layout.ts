@@ -61,6 +61,8 @@ export interface BottleFiles {
   liveRules: string;
   /** When `bottle stop` last stopped the bottle's machines (stop-mark.ts). */
   stopped: string;
+  /** The sessions `bottle claude`/`exec --session` started in the agent machine (session-marks.ts). */
+  sessions: string;
   /** The egress proxy's policy (allowlist with live rules), which it reloads when it changes. */
   egressPolicy: string;
   /** The values the proxy injects (0600, never shown). */
@@ -97,6 +99,7 @@ export function bottleFiles(dir: string): BottleFiles {
     superviseDir: join(dir, 'supervise'),
     liveRules: join(dir, 'live-rules.json'),
     stopped: join(dir, 'stopped.json'),
+    sessions: join(dir, 'sessions.json'),
     egressPolicy: join(dir, 'bundle', BUNDLE_LIVE_FILES.egressPolicy),
     credentials: join(dir, 'bundle', BUNDLE_LIVE_FILES.credentials),
     leafDir: join(dir, 'bundle', BUNDLE_LIVE_FILES.leafDir),

@@ -68,6 +68,8 @@ describe('bottle claude sessions', () => {
     const sessions = JSON.parse(status.stdout).bottles[0].sessions;
     expect(sessions).toEqual(expect.arrayContaining([{ name: 'long', running: true }, { name: 'version', running: false }]));
     expect((await cli('status', '--probe')).stdout).toMatch(/sessions of a: .*long \(running\)/);
+    // Without --probe, from the state alone: the sessions bottle started, and when.
+    expect((await cli('status')).stdout).toMatch(/sessions of a: version \(started [^)]+ ago\), long \(started [^)]+ ago\); --probe says which still run/);
   });
 
   it('bottle attach shows the session on a terminal, and Ctrl-b d detaches leaving it running', async () => {
