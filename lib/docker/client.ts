@@ -1,36 +1,20 @@
 /**
- * The Docker Engine API client (dockerode over the endpoint endpoint.ts
- * picks): one per process, so every call shares its HTTP agent and no call
- * spawns a process. `call` sends a call again while its failure may pass
- * (retry.ts: busy, dropped, an engine restarting) and `dockerError` turns
- * what failed in the end into a TaskError that names the operation and says
- * what to do, transient when a later attempt may pass (failures.ts says
- * which). It knows nothing of bottles.
+ * Calls to the Docker Engine API (dockerode over the endpoint endpoint.ts
+ * picks, one client per engine: engine-scope.ts, whose `docker()` and
+ * `withEngine` are re-exported here, so no call spawns a process and a
+ * call site never carries a client). `call` sends a call again while its
+ * failure may pass (retry.ts: busy, dropped, an engine restarting, judged
+ * by what that call's engine did before) and `dockerError` turns what
+ * failed in the end into a TaskError that names the operation and the
+ * engine and says what to do, transient when a later attempt may pass
+ * (failures.ts says which). It knows nothing of bottles.
  */
-import Docker from 'dockerode';
 import { TaskError } from '../engine/index.js';
-import { dockerEndpoint, type Endpoint } from './endpoint.js';
+import { engine, engineNamed } from './engine-scope.js';
 import { failureOf, saidBy, socketCodeOf, statusOf } from './failures.js';
 import { withRetries, type Resend } from './retry.js';
 
-let client: { docker: Docker; endpoint: Endpoint } | undefined;
-
-/** The client for this process's environment, made on first use. */
-export function engine(): { docker: Docker; endpoint: Endpoint } {
-  if (client) return client;
-  let endpoint: Endpoint;
-  try {
-    endpoint = dockerEndpoint();
-  } catch (error) {
-    throw new TaskError((error as Error).message, { code: 'DOCKER_ENDPOINT' });
-  }
-  const { source: _source, ...options } = endpoint;
-  return (client = { docker: new Docker(options as Docker.DockerOptions), endpoint });
-}
-
-export function docker(): Docker {
-  return engine().docker;
-}
+export { bindEngine, docker, engine, withEngine } from './engine-scope.js';
 
 /**
  * dockerode's option for the signal, a new object each call: dockerode
@@ -43,29 +27,26 @@ export function abortOn(signal: AbortSignal | undefined): { abortSignal?: AbortS
 
 export { isNotFound, saidBy, statusOf } from './failures.js';
 
-/** Whether the engine has answered any call of this process: refusal after that is a restart (retry.ts). */
-let answered = false;
-
-function where(): string {
-  return client ? `${client.endpoint.socketPath ?? `${client.endpoint.host}:${client.endpoint.port}`} (${client.endpoint.source})` : 'Docker';
-}
-
-/** A failed call as a TaskError that names it and says what to do; transient where sending it again may pass (failures.ts). */
+/** A failed call as a TaskError that names it (and the engine of this scope) and says what to do; transient where sending it again may pass (failures.ts). */
 export function dockerError(what: string, error: unknown): TaskError {
   if (error instanceof TaskError) return error;
+  const named = engineNamed();
+  const where = named?.where ?? 'Docker';
+  // Another engine than the process's came from where a caller described it (a manifest's host): that is what to correct.
+  const pointAt = named?.processDefault === false ? `or correct ${named.source}` : 'or point DOCKER_HOST or the Docker context at a running one';
   const failure = failureOf(error);
   const code = socketCodeOf(error);
   switch (failure) {
     case 'cancelled':
       return new TaskError(`${what} was cancelled`, { code: 'CANCELLED', cause: error });
     case 'unreachable':
-      return new TaskError(`cannot reach the Docker Engine at ${where()}: ${code}; start Docker, or point DOCKER_HOST or the Docker context at a running one`, {
+      return new TaskError(`cannot reach the Docker Engine at ${where}: ${code}; start Docker, ${pointAt}`, {
         code: 'DOCKER_UNAVAILABLE',
         transient: true,
         cause: error,
       });
     case 'dropped':
-      return new TaskError(`${what}: the Docker Engine at ${where()} closed the connection before it answered (${code}); it may be restarting or overloaded: see \`docker info\`, then run again`, {
+      return new TaskError(`${what}: the Docker Engine at ${where} closed the connection before it answered (${code}); it may be restarting or overloaded: see \`docker info\`, then run again`, {
         code: 'DOCKER_DROPPED',
         transient: true,
         cause: error,
@@ -78,7 +59,7 @@ export function dockerError(what: string, error: unknown): TaskError {
       });
     case 'permanent':
       if (code === 'EACCES') {
-        return new TaskError(`no permission to use the Docker Engine at ${where()}; add your user to the docker group (and log in again), or use rootless Docker`, {
+        return new TaskError(`no permission to use the Docker Engine at ${where}; add your user to the docker group (and log in again), or use rootless Docker`, {
           code: 'DOCKER_DENIED',
           cause: error,
         });
@@ -101,21 +82,22 @@ export interface CallOptions {
  * reads it through the TaskError with `statusOf`/`isNotFound`.
  */
 export async function call<T>(what: string, run: () => Promise<T>, options: CallOptions = {}): Promise<T> {
+  const client = engine();
   const heard = (error: unknown) => {
-    if (statusOf(error) !== undefined) answered = true;
+    if (statusOf(error) !== undefined) client.answered = true;
     throw error;
   };
   try {
     return await withRetries(
       () =>
         run().then((value) => {
-          answered = true;
+          client.answered = true;
           return value;
         }, heard),
       {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.resend ? { resend: options.resend } : {}),
-        answeredBefore: () => answered,
+        answeredBefore: () => client.answered,
         onRetry: ({ failure, attempt, delayMs, error }) => options.log?.(`${what}: ${failure} (${socketCodeOf(error) ?? `HTTP ${statusOf(error)} ${saidBy(error)}`}); send ${attempt} in ${delayMs} ms`),
       },
     );

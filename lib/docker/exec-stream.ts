@@ -7,7 +7,7 @@
  * the guest. It does not read the exit code, nor judge what was printed.
  */
 import { PassThrough } from 'node:stream';
-import { abortOn, call, docker, dockerError } from './client.js';
+import { abortOn, bindEngine, call, docker, dockerError } from './client.js';
 import { lineFilter, pidIn, stopInGuest, withPidMark } from './exec.js';
 
 export interface ExecStream {
@@ -67,14 +67,15 @@ export async function openExecStream(container: string, argv: readonly string[],
     });
   });
 
-  const stop = async (): Promise<void> => {
+  // Bound: called later by the caller (or an abort), it still stops the command on the engine it runs on.
+  const stop = bindEngine(async (): Promise<void> => {
     if (done) return;
     // The pid comes on the stream: waited for before the stream is cut (a stop right after the start).
     const guestPid = await Promise.race([pidKnown, new Promise<undefined>((r) => setTimeout(() => r(undefined), PID_WAIT_MS).unref())]);
     const running = !done;
     stream.destroy();
     if (running) await stopInGuest(container, guestPid, request.user);
-  };
+  });
   request.signal?.addEventListener('abort', () => void stop(), { once: true });
 
   return { stdin: stream, stdout, ended, stop };

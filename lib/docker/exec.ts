@@ -15,7 +15,7 @@
  */
 import { PassThrough, Readable } from 'node:stream';
 import { TaskError } from '../engine/index.js';
-import { abortOn, call, docker, dockerError, type CallOptions } from './client.js';
+import { abortOn, bindEngine, call, docker, dockerError, type CallOptions } from './client.js';
 
 export interface ExecRequest {
   user?: string;
@@ -68,12 +68,14 @@ export async function execInContainer(container: string, argv: readonly string[]
   const ended = new Promise<void>((resolve, reject) => {
     // A stream cut short (the engine restarting) is a dropped connection: transient.
     stream.on('end', resolve).on('close', resolve).on('error', (error: unknown) => reject(dockerError(what, error)));
-    request.signal?.addEventListener('abort', () => {
+    // Bound: whoever aborts, the command is stopped on the engine it runs on.
+    const abort = bindEngine(() => {
       stream.destroy();
       const reason = request.signal!.reason ?? new TaskError(`${what} was cancelled`, { code: 'CANCELLED' });
       // Started before the run ends, so the command does not outlive bottle.
       void stopInGuest(container, guestPid, request.user).finally(() => reject(reason));
-    }, { once: true });
+    });
+    request.signal?.addEventListener('abort', abort, { once: true });
   });
   if (withInput) feed(stream, request.input!);
   await ended;

@@ -7,9 +7,9 @@
  *
  * - `busy` and `dropped`: up to `attempts` sends, 100 ms doubling with
  *   jitter (about 2.5 s in all).
- * - `unreachable`: the same, or, when the engine has answered before in this
- *   process, for up to `restartWaitMs`: an engine that answered and now
- *   refuses is restarting. One never reached fails after the quick retries,
+ * - `unreachable`: the same, or, when the call's engine has answered before
+ *   in this process, for up to `restartWaitMs`: an engine that answered and
+ *   now refuses is restarting. One never reached fails after the quick retries,
  *   so a stopped Docker is said at once.
  * - `permanent` and `cancelled`: thrown at once.
  *
@@ -40,7 +40,7 @@ export const CALL_RETRY: CallRetryPolicy = { attempts: 6, baseMs: 100, capMs: 1_
 export interface RetryOptions {
   signal?: AbortSignal;
   resend?: Resend;
-  /** Whether the engine has answered a call of this process before (then refusal means a restart). */
+  /** Whether the call's engine has answered a call of this process before (then refusal means a restart). */
   answeredBefore?: () => boolean;
   policy?: CallRetryPolicy;
   clock?: Clock;

@@ -1,12 +1,18 @@
 /**
  * The Docker backend: the Engine API (lib/docker) for everything but an
  * interactive session, which is the docker CLI's (`docker exec -it`: a
- * terminal of the user's own). Each run makes its own instance, whose
+ * terminal of the user's own). An instance is made for one engine (an
+ * endpoint; by default the process's) and every operation of it runs
+ * against that engine (`withEngine`), whoever calls it from wherever, the
+ * CLI's sessions too. Each run makes its own instance per engine, whose
  * inventory (one listing of our containers and all networks) serves every
- * probe of the run. Each bottle has a network of its own with a /28 of the
- * pool (the bundle at .2, found by name through Docker's DNS), and the pool
- * is what the proxy refuses besides the private ranges.
+ * probe of the run on that engine. Each bottle has a network of its own
+ * with a /28 of the pool (the bundle at .2, found by name through Docker's
+ * DNS), and the pool is what the proxy refuses besides the private ranges.
+ * It does not pick the engine of a bottle.
  */
+import { withEngine } from '../../docker/client.js';
+import { describeEndpoint, type Endpoint } from '../../docker/endpoint.js';
 import { execInContainer } from '../../docker/exec.js';
 import { openExecStream } from '../../docker/exec-stream.js';
 import { hostIn } from '../../net/subnets.js';
@@ -23,17 +29,19 @@ import { resumeContainer, stopContainer } from './stop-resume.js';
 import { ensureNetworks, networksExist, removeNetworks, subnetOf } from './networks.js';
 import { dockerSubnets } from './subnets.js';
 
-export function createDockerBackend(): Backend {
+/** `endpoint`: the engine it works on; undefined, the process's (DOCKER_HOST, the context, the local socket), read at its first call. */
+export function createDockerBackend(endpoint?: Endpoint): Backend {
   const inventory = createInventory();
   const files = dockerFiles(inventory);
   const copies = dockerCopies(files.putFiles);
-  return {
+  const on = endpoint ? ` on the Docker Engine at ${describeEndpoint(endpoint)}` : '';
+  return onEngine(endpoint, {
     kind: 'docker',
     takesSubnets: true,
     subnetsInUse: (own, options) => dockerSubnets(own, inventory, options),
     bundleAddress: (network, bundle) => ({ ip: hostIn(subnetOf(network), 2), host: bundle }),
     reservedRanges: (pool) => [pool],
-    whyStopped: (machine) => `see \`docker logs ${machine}\``,
+    whyStopped: (machine) => `see \`docker logs ${machine}\`${on}`,
     ensureNetwork: (network, options) => ensureNetworks(network, inventory, options),
     networkExists: (network, options) => networksExist(network, inventory, options),
     removeNetwork: (network, options) => removeNetworks(network, inventory, options),
@@ -50,7 +58,21 @@ export function createDockerBackend(): Backend {
     copyOut: copies.copyOut,
     copyIn: copies.copyIn,
     execStream: (machine, argv, options) => openExecStream(machine, argv, options),
-    attach: attachTo,
+    attach: (machine, argv, options) => attachTo(endpoint, machine, argv, options),
     logs: containerLogs,
-  };
+  });
+}
+
+/**
+ * The backend with each of its methods run within `withEngine(endpoint)`:
+ * every method, so one added later cannot forget it. Undefined is the
+ * process's engine, set as a scope too, so a backend called from within
+ * another engine's scope still works on its own.
+ */
+function onEngine(endpoint: Endpoint | undefined, backend: Backend): Backend {
+  const scoped: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(backend)) {
+    scoped[name] = typeof value === 'function' ? (...args: unknown[]) => withEngine(endpoint, () => (value as (...a: unknown[]) => unknown)(...args)) : value;
+  }
+  return scoped as unknown as Backend;
 }

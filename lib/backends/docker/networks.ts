@@ -10,7 +10,7 @@
  * lost takes what it meets (the network it made, nothing to remove) as done.
  */
 import type Docker from 'dockerode';
-import { abortOn, call, docker, effect, isNotFound, saidBy, statusOf } from '../../docker/client.js';
+import { abortOn, call, docker, effect, engine, isNotFound, saidBy, statusOf } from '../../docker/client.js';
 import { dynamicRange, hostIn } from '../../net/subnets.js';
 import type { NetworkInfo, NetworkSpec, OpOptions } from '../types.js';
 import { knownNetwork, type Inventory, type KnownNetwork } from './inventory.js';
@@ -45,7 +45,7 @@ export async function ensureNetworks(spec: NetworkSpec, inventory: Inventory, op
   return { network: spec.name, id };
 }
 
-/** Shared ways out being made, by name: the bottles of one run wait for one creation. */
+/** Shared ways out being made, by engine and name: the bottles of one run wait for one creation on their engine. */
 const making = new Map<string, Promise<void>>();
 
 /**
@@ -54,7 +54,8 @@ const making = new Map<string, Promise<void>>();
  */
 function ensureEgress(spec: NetworkSpec, inventory: Inventory, options: OpOptions): Promise<void> {
   const name = spec.egress.name;
-  if (!making.has(name)) {
+  const key = `${engine().key} ${name}`;
+  if (!making.has(key)) {
     const body = {
       Name: name,
       Labels: { [SHARED_LABEL]: 'egress' },
@@ -73,9 +74,9 @@ function ensureEgress(spec: NetworkSpec, inventory: Inventory, options: OpOption
         throw new TaskError(`${(error as Error).message}; if another network holds ${spec.egress.subnet}, remove it or set BOTTLE_SUBNET_POOL`, { code: 'EGRESS_NETWORK', transient: true, cause: error });
       },
     );
-    making.set(name, made.finally(() => making.delete(name)));
+    making.set(key, made.finally(() => making.delete(key)));
   }
-  return making.get(name)!;
+  return making.get(key)!;
 }
 
 async function create(body: Docker.NetworkCreateOptions, inventory: Inventory, options: OpOptions, ok: number[] = []): Promise<string | null> {
