@@ -34,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[], cli: CliContext) =
   allow: async () => (await import('./commands/allow.js')).allow,
   deny: async () => (await import('./commands/allow.js')).deny,
   doctor: async () => (await import('./commands/doctor.js')).doctor,
+  hosts: async () => (await import('./commands/hosts.js')).hosts,
   validate: async () => (await import('./commands/validate.js')).validate,
   schema: async () => (await import('./commands/schema.js')).schema,
 };
@@ -63,6 +64,7 @@ Commands:
   allow <agent> <host> let a running bottle reach a host, at once (no restart)
   deny <agent> <host>  refuse a host to a running bottle, at once
   doctor               find orphans, stale records and locks, temp files (--fix, --json)
+  hosts                the manifest's Docker Engines: reachable, version, CPUs, memory, bottles (--json)
   validate             check the manifest
   schema               print the manifest's JSON Schema
 

@@ -17,6 +17,7 @@ import { builtImages } from '../lib/images/images.js';
 import { oncePerRun, type RunEnv } from '../tasks/context.js';
 import { readSecrets } from '../lib/plan/secrets.js';
 import { UsageError } from './usage-error.js';
+import { refuseOtherEngines } from './one-engine.js';
 import { stateRootOf } from './state-root.js';
 import { defaultLimits, type LimitName } from '../lib/limits/names.js';
 
@@ -37,6 +38,8 @@ export interface SessionOptions {
   withSubnets: boolean;
   /** --keep-live-rules (up, task). */
   keepLiveRules?: boolean;
+  /** Refuse a manifest whose hosts name another engine (up, task): nothing places bottles there yet (one-engine.ts). */
+  oneEngineOnly?: boolean;
 }
 
 export interface Session {
@@ -54,6 +57,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     cwd: options.cwd,
     allowOutside: options.allowOutside ?? [],
   });
+  if (options.oneEngineOnly) refuseOtherEngines(loaded);
   const known = Object.keys(loaded.manifest.agents);
   const agents = options.agents.length > 0 ? options.agents : known;
   for (const a of agents) {

@@ -53,6 +53,7 @@ export async function task(args: string[], cli: CliContext): Promise<number> {
     cwd: cli.cwd,
     withSubnets: true,
     keepLiveRules: values['keep-live-rules'] ?? false,
+    oneEngineOnly: true,
   });
   for (const line of await liveRulesNotes(session.planned.map((p) => p.plan), values['keep-live-rules'] ?? false)) cli.stderr(`${line}\n`);
   const item = def.scope === 'run' ? RUN_ITEM : session.planned[0]!.plan.slug;

@@ -58,6 +58,7 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
     cwd: cli.cwd,
     withSubnets: true,
     keepLiveRules: values['keep-live-rules'] ?? false,
+    oneEngineOnly: true,
   });
   for (const line of await liveRulesNotes(session.planned.map((p) => p.plan), values['keep-live-rules'] ?? false)) cli.stderr(`${line}\n`);
   const problems = await preflight(session.planned.map((p) => p.plan));

@@ -15,6 +15,9 @@ export const AGENT_LABEL = 'bot-bottle.agent';
 /** The absolute path of the state root whose `<root>/<slug>` holds the bottle's records. Objects made before it existed carry none. */
 export const STATE_ROOT_LABEL = 'bot-bottle.state-root';
 
+/** A machine's part in its bottle: `agent` or `bundle` (set from its task). */
+export const ROLE_LABEL = 'bot-bottle.role';
+
 /** The labels of every object of the bottle `slug` of `agent`, kept in `stateRoot`. */
 export function bottleLabels(slug: string, agent: string, stateRoot: string): Record<string, string> {
   return { [SLUG_LABEL]: slug, [AGENT_LABEL]: agent, [STATE_ROOT_LABEL]: stateRoot };

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { describeValue, quote } from './describe.js';
+import { unknownHostMessage } from './hosts.js';
 import { envSchema } from './env.js';
 import { skillNameSchema } from './names.js';
 import { hostPathSchema } from './system-strings.js';
@@ -27,6 +28,14 @@ function bottleRefSchema(bottleNames: readonly string[] | undefined) {
     if (!bottleNames.includes(bottle)) {
       ctx.addIssue({ code: 'custom', message: unknownBottleMessage(bottle, bottleNames), input: bottle });
     }
+  });
+}
+
+function hostRefSchema(hostNames: readonly string[] | undefined) {
+  const base = z.string().meta({ description: 'The host of this manifest (hosts:) its bottles run on.' });
+  if (hostNames === undefined) return base;
+  return base.superRefine((host, ctx) => {
+    if (!hostNames.includes(host)) ctx.addIssue({ code: 'custom', message: unknownHostMessage(host, hostNames), input: host });
   });
 }
 
@@ -55,10 +64,12 @@ const skillsSchema = z
 
 const EXCLUSIVE = 'set either "prompt" (the text) or "promptFile" (a file holding it), not both; remove one of them';
 
-export function agentSchema(bottleNames?: readonly string[]) {
+/** `hostNames`: the hosts agents may pin to, from the data being checked; undefined: any string (the JSON Schema, or `hosts` itself wrong). */
+export function agentSchema(bottleNames?: readonly string[], hostNames?: readonly string[]) {
   return z
     .strictObject({
       bottle: bottleRefSchema(bottleNames),
+      host: hostRefSchema(hostNames).optional(),
       skills: skillsSchema.optional(),
       prompt: z.string().optional().meta({ description: 'Text appended to the system prompt.' }),
       promptFile: hostPathSchema()

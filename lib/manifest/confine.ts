@@ -2,7 +2,7 @@
  * Keeps the host paths a manifest names inside its project: `skillsDir`, each
  * agent's `promptFile`, each bottle's `git.repo` (its branches go to the
  * agent), the files its egress reads (`credentials` from `file:`, the
- * `upstreamCa`) and the skill directories found for its `skills` must
+ * `upstreamCa`), the TLS files of its `hosts:` and the skill directories found for its `skills` must
  * resolve, symlinks followed, inside the manifest's directory, below
  * `~/.claude/skills`, or in a directory the user allowed (`--allow-outside`),
  * so a careless or hostile manifest cannot hand the agent files from elsewhere
@@ -137,6 +137,19 @@ export async function bottlePathIssues(manifest: Manifest, c: Confinement): Prom
   const checks = paths.map(async (p): Promise<ManifestIssue | undefined> => {
     const confined = await confine(p.path, p.subject, p.kind, c);
     return confined.ok ? undefined : { path: formatPath(p.at), message: confined.problem };
+  });
+  return (await Promise.all(checks)).filter((issue) => issue !== undefined);
+}
+
+/** Issues for the TLS files of `hosts:` (the client key among them). */
+export async function hostPathIssues(manifest: Manifest, c: Confinement): Promise<ManifestIssue[]> {
+  const checks = Object.values(manifest.hosts).flatMap((host) => {
+    const tls = host.engine.kind === 'url' ? host.engine.tls : undefined;
+    if (!tls) return [];
+    return (['ca', 'cert', 'key'] as const).map(async (part): Promise<ManifestIssue | undefined> => {
+      const confined = await confine(tls[part], `the TLS ${part} file ${quote(tls[part])}`, 'file', c);
+      return confined.ok ? undefined : { path: formatPath(['hosts', host.name, 'tls', part]), message: confined.problem };
+    });
   });
   return (await Promise.all(checks)).filter((issue) => issue !== undefined);
 }

@@ -35,3 +35,13 @@ export const DEFAULT_IDLE_TIMEOUT_S = 300;
 
 /** Seconds the supervise service's `ask_human` waits for a human's answer. */
 export const DEFAULT_ASK_TIMEOUT_S = 3600;
+
+/** How bottles are placed on a manifest's hosts, and the default. */
+export const PLACEMENTS = ['spread', 'pack'] as const;
+export const DEFAULT_PLACEMENT = 'spread';
+
+/** The most bottles one host may be given as its budget. */
+export const MAX_HOST_BOTTLES = 10_000;
+
+/** The name a manifest without `hosts:` gives the local engine. */
+export const LOCAL_HOST = 'local';

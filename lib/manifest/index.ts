@@ -14,14 +14,17 @@ export { manifestSchema, type ManifestInput, type ValidManifest } from './schema
 export { DISK_MIB, MAX_CPUS, MEMORY_MIB, PIDS } from './bottle-schema.js';
 export { formatMiB, MIB_PER_TIB, parseSize, type SizeBounds } from './size.js';
 export { parseEgressEntry } from './egress.js';
-export { DEFAULT_GUEST_HOME, DEFAULT_SKILLS_DIR, DEFAULT_USER, MANIFEST_VERSION } from './defaults.js';
+export { DEFAULT_GUEST_HOME, DEFAULT_PLACEMENT, DEFAULT_SKILLS_DIR, DEFAULT_USER, LOCAL_HOST, MANIFEST_VERSION } from './defaults.js';
 export type {
   Agent,
   Bottle,
   EgressRule,
   EgressSettings,
   GitSettings,
+  Host,
+  HostEngine,
   LoadedManifest,
   Manifest,
   ManifestSource,
+  Placement,
 } from './types.js';

@@ -1,6 +1,7 @@
 /**
  * Names the manifest chooses: bottles and agents (which end up in Docker and
- * smolvm machine names, hence the strict rule), environment variables and
+ * smolvm machine names, hence the strict rule), hosts (the same rule, so a
+ * host's name can be part of a machine's), environment variables and
  * skills. Each rule comes as a pattern, for the JSON Schema, and a zod schema
  * whose message says what is wrong and, for bottles and agents, suggests a fix.
  */
@@ -16,7 +17,7 @@ export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const SKILL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-export type NameKind = 'bottle' | 'agent';
+export type NameKind = 'bottle' | 'agent' | 'host';
 
 /** Which rule a bottle or agent name breaks, as an instruction; undefined when it is valid. */
 export function nameProblem(name: string): string | undefined {
@@ -44,7 +45,7 @@ export function nameMessage(kind: NameKind, name: string): string {
   const suggestion = suggestName(name);
   return (
     `invalid ${kind} name ${quote(name)}: ${problem} ` +
-    `(${kind} names become part of Docker and smolvm machine names)` +
+    (kind === 'host' ? '(host names follow the rule of bottle and agent names)' : `(${kind} names become part of Docker and smolvm machine names)`) +
     (suggestion === undefined ? '' : `; try ${quote(suggestion)}`)
   );
 }

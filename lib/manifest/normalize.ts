@@ -16,18 +16,21 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MEMORY_MIB,
   DEFAULT_PIDS,
+  DEFAULT_PLACEMENT,
   DEFAULT_SKILLS_DIR,
   DEFAULT_USER,
+  LOCAL_HOST,
   MANIFEST_VERSION,
 } from './defaults.js';
 import { normalizeGuestPath } from './guest.js';
 import { splitEnv } from './env.js';
 import type { PromptFile } from './prompt-files.js';
 import type { ValidManifest } from './schema.js';
-import type { Agent, Bottle, Credential, EgressSettings, Manifest, ManifestSource } from './types.js';
+import type { Agent, Bottle, Credential, EgressSettings, Host, HostEngine, Manifest, ManifestSource } from './types.js';
 
 type ValidBottle = ValidManifest['bottles'][string];
 type ValidAgent = ValidManifest['agents'][string];
+type ValidHost = NonNullable<ValidManifest['hosts']>[string];
 
 function mapEntries<T, U>(record: Record<string, T>, fn: (value: T, name: string) => U): Record<string, U> {
   return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, fn(value, name)]));
@@ -87,10 +90,22 @@ function normalizeBottle(bottle: ValidBottle, name: string, dir: string): Bottle
   };
 }
 
+function normalizeHost(host: ValidHost, name: string, dir: string): Host {
+  const { docker, context, tls } = host;
+  const engine: HostEngine =
+    docker !== undefined
+      ? { kind: 'url', docker, ...(tls !== undefined && { tls: { ca: resolve(dir, tls.ca), cert: resolve(dir, tls.cert), key: resolve(dir, tls.key) } }) }
+      : context !== undefined
+        ? { kind: 'context', context }
+        : { kind: 'local' };
+  return { name, engine, ...(host.bottles !== undefined && { bottles: host.bottles }), insecure: host.insecure ?? false };
+}
+
 function normalizeAgent(agent: ValidAgent, name: string, promptFile: PromptFile | undefined): Agent {
   return {
     name,
     bottle: agent.bottle,
+    ...(agent.host !== undefined && { host: agent.host }),
     skills: agent.skills ?? [],
     prompt: promptFile?.text ?? agent.prompt ?? '',
     promptSource: promptFile?.path ?? 'inline',
@@ -108,6 +123,8 @@ export function normalizeManifest(
     version: MANIFEST_VERSION,
     skillsDir: resolve(source.dir, valid.skillsDir ?? DEFAULT_SKILLS_DIR),
     limits: { ...defaultLimits(), ...valid.limits },
+    hosts: mapEntries(valid.hosts ?? { [LOCAL_HOST]: {} }, (host, name) => normalizeHost(host, name, source.dir)),
+    placement: valid.placement ?? DEFAULT_PLACEMENT,
     bottles: mapEntries(valid.bottles, (bottle, name) => normalizeBottle(bottle, name, source.dir)),
     agents: mapEntries(valid.agents, (agent, name) => normalizeAgent(agent, name, prompts.get(name))),
   };

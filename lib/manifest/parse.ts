@@ -5,14 +5,14 @@
  * (confine.ts); it does not find or parse the manifest file (load.ts).
  */
 import { isAbsolute } from 'node:path';
-import { confinementOf, bottlePathIssues, skillPathIssues, type ConfineOptions } from './confine.js';
+import { confinementOf, bottlePathIssues, hostPathIssues, skillPathIssues, type ConfineOptions } from './confine.js';
 import { manifestErrorMap } from './error-map.js';
 import { ManifestError } from './errors.js';
 import { TOP_LEVEL, toManifestIssues } from './issues.js';
 import { normalizeManifest } from './normalize.js';
 import { readPromptFiles } from './prompt-files.js';
 import { reservedKeyIssues } from './reserved-keys.js';
-import { bottleNamesOf, manifestSchema } from './schema.js';
+import { bottleNamesOf, hostNamesOf, manifestSchema } from './schema.js';
 import type { Manifest, ManifestSource } from './types.js';
 
 /** `allowOutside`: more directories host paths may resolve into (absolute); `home`: where `~/.claude/skills` is. */
@@ -29,7 +29,7 @@ export async function parseManifest(data: unknown, source: ManifestSource, optio
   // YAML gives null for an empty file or one holding only comments.
   if (data === null || data === undefined) throw ManifestError.invalid(source.path, [{ path: TOP_LEVEL, message: EMPTY }]);
 
-  const schema = manifestSchema({ bottleNames: bottleNamesOf(data) });
+  const schema = manifestSchema({ bottleNames: bottleNamesOf(data), hostNames: hostNamesOf(data) });
   const result = schema.safeParse(data, { error: manifestErrorMap });
   // zod drops `__proto__` keys silently: found in the raw data, they are reported with the rest.
   const reserved = reservedKeyIssues(data);
@@ -40,7 +40,7 @@ export async function parseManifest(data: unknown, source: ManifestSource, optio
   const confinement = await confinementOf(source.dir, options);
   const prompts = await readPromptFiles(result.data.agents, source.dir, confinement);
   const manifest = normalizeManifest(result.data, source, prompts.files);
-  const issues = [...(await skillPathIssues(manifest, confinement)), ...(await bottlePathIssues(manifest, confinement)), ...prompts.issues];
+  const issues = [...(await skillPathIssues(manifest, confinement)), ...(await bottlePathIssues(manifest, confinement)), ...(await hostPathIssues(manifest, confinement)), ...prompts.issues];
   if (issues.length > 0) throw ManifestError.invalid(source.path, issues);
   return manifest;
 }

@@ -9,6 +9,7 @@ import { bottleSchema } from './bottle-schema.js';
 import { DEFAULT_SKILLS_DIR, MANIFEST_VERSION } from './defaults.js';
 import { nameSchema } from './names.js';
 import { limitsSchema } from './limits.js';
+import { hostsSchema, placementSchema } from './hosts.js';
 import { hostPathSchema } from './system-strings.js';
 
 export interface ManifestSchemaOptions {
@@ -17,6 +18,8 @@ export interface ManifestSchemaOptions {
    * it (for the JSON Schema) an agent's `bottle` is any string.
    */
   bottleNames?: readonly string[];
+  /** The hosts agents may pin to (`host:`), taken from the data; without it any string. */
+  hostNames?: readonly string[];
 }
 
 /** A record with at least one entry, reported as `expected at least one <kind>`. */
@@ -37,11 +40,13 @@ export function manifestSchema(options: ManifestSchemaOptions = {}) {
         .optional()
         .meta({ description: "Where skills are looked up first, relative to the manifest's directory.", default: DEFAULT_SKILLS_DIR }),
       limits: limitsSchema.optional(),
+      hosts: hostsSchema(nameSchema('host')).optional(),
+      placement: placementSchema.optional(),
       bottles: atLeastOne(z.record(nameSchema('bottle'), bottleSchema), 'bottle', '"bottles: { dev: {} }"').meta({
         description: 'The machines agents run in, by name.',
       }),
       agents: atLeastOne(
-        z.record(nameSchema('agent'), agentSchema(options.bottleNames)),
+        z.record(nameSchema('agent'), agentSchema(options.bottleNames, options.hostNames)),
         'agent',
         '"agents: { demo: { bottle: dev } }"',
       ).meta({ description: 'The agents, by name; each runs in one bottle.' }),
@@ -75,6 +80,16 @@ export function bottleNamesOf(data: unknown): string[] | undefined {
   if (!isPlainObject(data) || !isPlainObject(data.bottles)) return undefined;
   const names = Object.keys(data.bottles);
   return names.length === 0 ? undefined : names;
+}
+
+/**
+ * The names under `hosts` in raw data: none when there is no `hosts` (a
+ * `host:` pin is then refused), undefined when `hosts` is not an object
+ * (that is reported, and pins are not checked against it).
+ */
+export function hostNamesOf(data: unknown): string[] | undefined {
+  if (!isPlainObject(data) || data.hosts === undefined) return [];
+  return isPlainObject(data.hosts) ? Object.keys(data.hosts) : undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -9,6 +9,7 @@ import type { BackendKind } from '../backends/kinds.js';
 import type { Credential, EgressRule } from './egress.js';
 import type { EnvSecret } from './env.js';
 import type { CacheKind } from './caches.js';
+import type { PLACEMENTS } from './defaults.js';
 
 export type { Credential, EgressRule, EnvSecret };
 
@@ -81,11 +82,32 @@ export interface Bottle {
   supervise: SuperviseSettings;
 }
 
+/** The engine a host names: the local one, a Docker host URL (its TLS files absolute), or a Docker context. */
+export type HostEngine =
+  | { kind: 'local' }
+  | { kind: 'url'; docker: string; tls?: { ca: string; cert: string; key: string } }
+  | { kind: 'context'; context: string };
+
+export interface Host {
+  /** Its key in `hosts` (`local` for the local engine of a manifest without `hosts:`). */
+  name: string;
+  engine: HostEngine;
+  /** How many bottles it may run at once; undefined: no budget. */
+  bottles?: number;
+  /** A plain tcp:// host the manifest allowed without TLS (`insecure: true`). */
+  insecure: boolean;
+}
+
+/** spread: the host with the fewest bottles first; pack: fill one host before the next. */
+export type Placement = (typeof PLACEMENTS)[number];
+
 export interface Agent {
   /** Its key in `agents`. */
   name: string;
   /** The name of a bottle of the same manifest (checked). */
   bottle: string;
+  /** The host (of `hosts`, checked) its bottles must run on; undefined: placement decides. */
+  host?: string;
   skills: string[];
   /** The prompt text: inline, or the content of `promptFile` read at load time; '' for none. */
   prompt: string;
@@ -102,6 +124,10 @@ export interface Manifest {
   skillsDir: string;
   /** Every named limit, the manifest's or its default (lib/limits/names.ts). */
   limits: Record<LimitName, number>;
+  /** The engines bottles may run on; without `hosts:`, the local engine alone, as `local`. */
+  hosts: Record<string, Host>;
+  /** `spread` by default. */
+  placement: Placement;
   bottles: Record<string, Bottle>;
   agents: Record<string, Agent>;
 }

@@ -6,6 +6,9 @@ import { SEED, tempDir, writeFiles } from './helpers.js';
 
 const SOURCE = { path: '/project/bottle.yaml', dir: '/project' };
 
+/** The hosts of a manifest without `hosts:`: the local engine alone. */
+const LOCAL_ONLY: Manifest['hosts'] = { local: { name: 'local', engine: { kind: 'local' }, insecure: false } };
+
 /** What a bottle that sets nothing is, but for its name. */
 const DEFAULT_BOTTLE: Omit<Bottle, 'name'> = {
   cpus: 2,
@@ -27,6 +30,8 @@ describe('parseManifest: normalised output', () => {
       version: 1,
       skillsDir: '/project/skills',
       limits: defaultLimits(),
+      hosts: LOCAL_ONLY,
+      placement: 'spread',
       bottles: {
         dev: { name: 'dev', ...DEFAULT_BOTTLE },
       },
@@ -108,6 +113,8 @@ describe('parseManifest: normalised output', () => {
       version: 1,
       skillsDir: `${dir}/my-skills`,
       limits: { ...defaultLimits(), backend: 8 },
+      hosts: LOCAL_ONLY,
+      placement: 'spread',
       bottles: {
         dev: {
           name: 'dev',
@@ -265,5 +272,46 @@ describe('parseManifest: normalised output', () => {
     await expect(parseManifest(SEED, SOURCE, { allowOutside: ['shared'] })).rejects.toThrow(
       'confinementOf: expected absolute directories, got "shared"',
     );
+  });
+});
+
+describe('parseManifest: hosts', () => {
+  it('normalises hosts: TLS paths made absolute, the engine kind, budgets and insecure', async () => {
+    const dir = await tempDir();
+    await writeFiles(dir, { 'certs/ca.pem': 'x', 'certs/cert.pem': 'x', 'certs/key.pem': 'x' });
+    const data = {
+      hosts: {
+        local: { bottles: 20 },
+        b: { docker: 'tcp://10.0.0.2:2376', tls: { ca: 'certs/ca.pem', cert: 'certs/cert.pem', key: 'certs/key.pem' }, bottles: 40 },
+        c: { docker: 'ssh://ops@c.example', bottles: 40 },
+        d: { context: 'build-box' },
+        e: { docker: 'tcp://10.0.0.3:2375', insecure: true },
+      },
+      placement: 'pack',
+      bottles: { dev: {} },
+      agents: { demo: { bottle: 'dev', host: 'c' } },
+    };
+    const manifest = await parseManifest(data, { path: `${dir}/bottle.yaml`, dir }, { home: dir });
+    expect(manifest.hosts).toStrictEqual<Manifest['hosts']>({
+      local: { name: 'local', engine: { kind: 'local' }, bottles: 20, insecure: false },
+      b: { name: 'b', engine: { kind: 'url', docker: 'tcp://10.0.0.2:2376', tls: { ca: `${dir}/certs/ca.pem`, cert: `${dir}/certs/cert.pem`, key: `${dir}/certs/key.pem` } }, bottles: 40, insecure: false },
+      c: { name: 'c', engine: { kind: 'url', docker: 'ssh://ops@c.example' }, bottles: 40, insecure: false },
+      d: { name: 'd', engine: { kind: 'context', context: 'build-box' }, insecure: false },
+      e: { name: 'e', engine: { kind: 'url', docker: 'tcp://10.0.0.3:2375' }, insecure: true },
+    });
+    expect(manifest.placement).toBe('pack');
+    expect(manifest.agents.demo?.host).toBe('c');
+  });
+
+  it('refuses TLS files outside the project, as other host paths', async () => {
+    const dir = await tempDir();
+    const data = {
+      hosts: { b: { docker: 'tcp://10.0.0.2:2376', tls: { ca: '/etc/ca.pem', cert: 'cert.pem', key: '../key.pem' } } },
+      bottles: { dev: {} },
+      agents: { demo: { bottle: 'dev' } },
+    };
+    const error = await parseManifest(data, { path: `${dir}/bottle.yaml`, dir }, { home: dir }).catch((e: unknown) => e);
+    expect((error as { issues: { path: string }[] }).issues.map((i) => i.path)).toStrictEqual(['hosts.b.tls.ca', 'hosts.b.tls.key']);
+    expect((error as Error).message).toMatch(/the TLS ca file "\/etc\/ca.pem" is outside the directories a manifest may use .*; move it inside the project or pass --allow-outside \/etc/);
   });
 });
