@@ -12,8 +12,8 @@
  * ```
  * Each daemon may be left out, not all of them; `readyFile` may be left out.
  */
-import { readJsonConfig } from '../shared/config-file.js';
-import { createChecks } from '../shared/config-checks.js';
+import { readJsonConfig } from '../common/config-file.js';
+import { createChecks } from '../common/config-checks.js';
 
 export const DAEMON_NAMES = ['egress', 'gitGate', 'supervise'] as const;
 export type DaemonName = (typeof DAEMON_NAMES)[number];

@@ -11,7 +11,7 @@
  */
 import { AuditLogError } from '../egress/audit-log.js';
 import { EgressConfigError } from '../egress/config.js';
-import { ListenError } from '../shared/listen.js';
+import { ListenError } from '../common/listen.js';
 import { TlsFilesError } from '../egress/tls-health.js';
 import { AuditLogError as GateAuditLogError, GitGateConfigError } from '../git-gate/index.js';
 import { MessageLogError, SuperviseConfigError } from '../supervise/index.js';

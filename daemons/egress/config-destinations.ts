@@ -12,7 +12,7 @@
 import { isIP } from 'node:net';
 import type { AllowRule, PathRules } from './allowlist.js';
 import { canonicalIp, parseCidr } from './cidr.js';
-import type { Checks } from '../shared/config-checks.js';
+import type { Checks } from '../common/config-checks.js';
 import { isHostName, normalizeHost } from './host-name.js';
 
 const RULE_FIELDS = ['host', 'port', 'inspect', 'methods', 'paths'] as const;

@@ -33,10 +33,10 @@
  * `credentialsFile` and `upstreamCaFiles` may be left out, `maxBodyBytes`
  * defaults to 32 MiB.
  */
-import { readJsonConfig } from '../shared/config-file.js';
+import { readJsonConfig } from '../common/config-file.js';
 import type { AllowRule } from './allowlist.js';
-import type { Checks } from '../shared/config-checks.js';
-import { createChecks } from '../shared/config-checks.js';
+import type { Checks } from '../common/config-checks.js';
+import { createChecks } from '../common/config-checks.js';
 import { allowRules, denyBlocks, hostsMap } from './config-destinations.js';
 
 export interface ListenConfig {

@@ -17,7 +17,7 @@ import { NO_CREDENTIALS, readCredentialsFile } from './credentials.js';
 import { createLeafStore } from './leaf-store.js';
 import type { LiveFile } from './live-file.js';
 import { openLiveFile } from './live-file.js';
-import type { BoundAddress } from '../shared/listen.js';
+import type { BoundAddress } from '../common/listen.js';
 import type { Policy } from './policy.js';
 import { readPolicyFile } from './policy.js';
 import type { InspectOptions } from './proxy-server.js';

@@ -18,8 +18,9 @@ import type { ConnectionOptions, SecureContext } from 'node:tls';
 import { forwardedHeaders } from './body-framing.js';
 import type { Outcome } from './forward.js';
 import { CLIENT_LEFT } from './forward.js';
-import type { Reply, ReplyResponse } from './replies.js';
-import { invalidStatusReply, replyOn, unreachableReply } from './replies.js';
+import type { ReplyResponse } from './replies.js';
+import { replyOn } from './replies.js';
+import { relayAnswer } from './relay-answer.js';
 import type { Target } from './target.js';
 
 export interface UpstreamRequest {
@@ -69,38 +70,26 @@ export function forwardHttps(outgoing: UpstreamRequest, res: Downstream, options
     };
     const upstream = request(tlsOptions);
 
-    let answeredByProxy = false;
-    const answer = (reply: Reply): void => {
-      answeredByProxy = true;
-      upstream.destroy();
-      replyOn(res, reply, false);
-      settle({ status: reply.status, reason: reply.reason });
-    };
-
-    upstream.on('response', (upstreamRes) => {
-      const status = upstreamRes.statusCode ?? 0;
-      if (status < 200 || status > 599) {
-        answer(invalidStatusReply(target, status));
-        return;
-      }
-      const headers = forwardedHeaders(upstreamRes);
-      for (const name of NOT_FOR_HTTP2) delete headers[name];
-      res.writeHead(status, headers);
-      settle({ status });
-      // Legacy pipe: each chunk is written as it arrives; an upstream that
-      // breaks off mid-body cuts the agent's response, so it is not taken as whole.
-      upstreamRes.pipe(res);
-      upstreamRes.on('error', () => res.destroy());
-      upstreamRes.on('aborted', () => res.destroy());
-    });
-    upstream.on('error', (error) => {
-      if (answeredByProxy) return;
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      answer(unreachableReply(target, error));
-    });
+    relayAnswer(
+      upstream,
+      target,
+      {
+        started: () => res.headersSent,
+        reply: (reply) => replyOn(res, reply, false),
+        relay: (status, upstreamRes) => {
+          const headers = forwardedHeaders(upstreamRes);
+          for (const name of NOT_FOR_HTTP2) delete headers[name];
+          res.writeHead(status, headers);
+          // Legacy pipe: each chunk is written as it arrives; an upstream that
+          // breaks off mid-body cuts the agent's response, so it is not taken as whole.
+          upstreamRes.pipe(res);
+          upstreamRes.on('error', () => res.destroy());
+          upstreamRes.on('aborted', () => res.destroy());
+        },
+        cut: () => res.destroy(),
+      },
+      settle,
+    );
     res.on('close', () => {
       upstream.destroy();
       settle(CLIENT_LEFT);

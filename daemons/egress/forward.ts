@@ -13,8 +13,8 @@ import { request } from 'node:http';
 import { pipeline } from 'node:stream';
 import type { Decision } from './audit-log.js';
 import { forwardedHeaders } from './body-framing.js';
-import type { Reply } from './replies.js';
-import { invalidStatusReply, sendReply, unreachableReply } from './replies.js';
+import { sendReply } from './replies.js';
+import { relayAnswer } from './relay-answer.js';
 import type { HttpTarget } from './target.js';
 import { hostHeaderOf } from './target.js';
 
@@ -45,35 +45,21 @@ export function forwardHttp(req: IncomingMessage, res: ServerResponse, target: H
     // agent: false: one connection per request, nothing pooled past a shutdown.
     const upstream = request({ host: address, port: target.port, method: req.method, path: target.path, headers, agent: false });
 
-    let answeredByProxy = false;
-    /** Answers the client with the proxy's own reply instead of the upstream's. */
-    const answer = (reply: Reply): void => {
-      answeredByProxy = true;
-      upstream.destroy();
-      sendReply(res, reply);
-      settle({ status: reply.status, reason: reply.reason });
-    };
-
-    upstream.on('response', (upstreamRes) => {
-      const status = upstreamRes.statusCode ?? 0;
-      if (status < 200 || status > 599) {
-        answer(invalidStatusReply(target, status));
-        return;
-      }
-      res.writeHead(status, forwardedHeaders(upstreamRes));
-      settle({ status });
-      // An upstream that breaks off mid-body destroys the client response too,
-      // so the client sees a truncated message rather than a complete one.
-      pipeline(upstreamRes, res, () => undefined);
-    });
-    upstream.on('error', (error) => {
-      if (answeredByProxy) return;
-      if (res.headersSent || res.destroyed) {
-        res.destroy();
-        return;
-      }
-      answer(unreachableReply(target, error));
-    });
+    relayAnswer(
+      upstream,
+      target,
+      {
+        started: () => res.headersSent || res.destroyed,
+        reply: (reply) => sendReply(res, reply),
+        relay: (status, upstreamRes) => {
+          res.writeHead(status, forwardedHeaders(upstreamRes));
+          // An upstream that breaks off mid-body destroys the client response too.
+          pipeline(upstreamRes, res, () => undefined);
+        },
+        cut: () => res.destroy(),
+      },
+      settle,
+    );
 
     // Legacy pipe, not pipeline: a failed upstream must not destroy the client
     // socket before the 502 is written on it.

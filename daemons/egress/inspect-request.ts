@@ -35,7 +35,7 @@ import { malformedReply, misdirectedReply, replyOn, ruleReply, secretReply, tooL
 import { readBody } from './request-body.js';
 import { ruleRefusal } from './request-rules.js';
 import { credentialForms, findSecret } from './request-secrets.js';
-import { BUILTIN_SECRET_PATTERNS } from '../shared/secret-patterns.js';
+import { BUILTIN_SECRET_PATTERNS } from '../common/secret-patterns.js';
 import type { Target } from './target.js';
 import { authorityOf } from './target.js';
 

@@ -16,8 +16,8 @@
  * normalises one policy, every problem named by its field
  * (config-destinations.ts); it does not watch the file or apply the policy.
  */
-import { readJsonConfig } from '../shared/config-file.js';
-import { createChecks } from '../shared/config-checks.js';
+import { readJsonConfig } from '../common/config-file.js';
+import { createChecks } from '../common/config-checks.js';
 import type { AllowRule } from './allowlist.js';
 import { matchesHost } from './allowlist.js';
 import type { AllowRulesOptions } from './config-destinations.js';

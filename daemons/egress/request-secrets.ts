@@ -5,13 +5,13 @@
  * credential (the agent echoing a key it saw, to any host), or the token of
  * one that has an auth scheme (`Bearer <token>`), as written or
  * percent-encoded, or text a built-in secret pattern matches
- * (../shared/secret-patterns.ts, scanned as the git gate scans a push). The
+ * (../common/secret-patterns.ts, scanned as the git gate scans a push). The
  * finding names what and where, never the text. It does not refuse or
  * answer anything.
  */
-import type { SecretPattern } from '../shared/secret-patterns.js';
-import { BUILTIN_SECRET_PATTERNS } from '../shared/secret-patterns.js';
-import { scanForSecrets } from '../shared/secret-scan.js';
+import type { SecretPattern } from '../common/secret-patterns.js';
+import { BUILTIN_SECRET_PATTERNS } from '../common/secret-patterns.js';
+import { scanForSecrets } from '../common/secret-scan.js';
 import type { Credential } from './credentials.js';
 
 export interface RequestParts {

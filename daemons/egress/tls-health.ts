@@ -9,8 +9,8 @@ import type { Server } from 'node:https';
 import { createServer } from 'node:https';
 import type { TlsConfig } from './config.js';
 import { answerOwnRequest } from './health.js';
-import type { BoundAddress } from '../shared/listen.js';
-import { closeServer, listen } from '../shared/listen.js';
+import type { BoundAddress } from '../common/listen.js';
+import { closeServer, listen } from '../common/listen.js';
 
 export interface TlsFiles {
   /** PEM: the server certificate, optionally followed by its chain. */

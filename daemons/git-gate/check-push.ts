@@ -13,8 +13,8 @@ import type { Refusal } from './push-policy.js';
 import { refusalsOf, secretRefusal } from './push-policy.js';
 import type { RefRules } from './ref-rules.js';
 import type { RefUpdate } from './ref-updates.js';
-import type { SecretPattern } from '../shared/secret-patterns.js';
-import type { PatternTest } from '../shared/secret-scan.js';
+import type { SecretPattern } from '../common/secret-patterns.js';
+import type { PatternTest } from '../common/secret-scan.js';
 
 export interface CheckPushOptions {
   readonly rules: RefRules;

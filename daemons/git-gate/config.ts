@@ -18,12 +18,12 @@
  * `secrets` and `limits` (and each of its fields) may be left out: they
  * default to [], 512 MiB and 60 s.
  */
-import { readJsonConfig } from '../shared/config-file.js';
-import type { Checks } from '../shared/config-checks.js';
-import { createChecks } from '../shared/config-checks.js';
+import { readJsonConfig } from '../common/config-file.js';
+import type { Checks } from '../common/config-checks.js';
+import { createChecks } from '../common/config-checks.js';
 import { REF_PATTERN_SHAPE } from './ref-rules.js';
-import type { SecretPatternSource } from '../shared/secret-patterns.js';
-import { BUILTIN_SECRET_PATTERNS, compileSecretPattern } from '../shared/secret-patterns.js';
+import type { SecretPatternSource } from '../common/secret-patterns.js';
+import { BUILTIN_SECRET_PATTERNS, compileSecretPattern } from '../common/secret-patterns.js';
 
 export interface GitGateLimits {
   /** A request body (a push's pack, mostly) past this is refused: HTTP 413, and git's receive.maxInputSize. */

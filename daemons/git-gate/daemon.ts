@@ -15,7 +15,7 @@ import { DEFAULT_PATH } from './cgi-env.js';
 import type { GitGateConfig } from './config.js';
 import { limitsOf } from './config.js';
 import { createGateServer } from './gate-server.js';
-import type { BoundAddress } from '../shared/listen.js';
+import type { BoundAddress } from '../common/listen.js';
 import { checkServable } from './servable.js';
 
 export interface StartGitGateOptions {

@@ -11,9 +11,9 @@ import type { GitContext } from './git-command.js';
 import { commitAdding, listNewObjects } from './new-objects.js';
 import type { SecretFinding } from './push-policy.js';
 import type { RefUpdate } from './ref-updates.js';
-import type { SecretPattern } from '../shared/secret-patterns.js';
-import type { PatternTest } from '../shared/secret-scan.js';
-import { scanForSecrets } from '../shared/secret-scan.js';
+import type { SecretPattern } from '../common/secret-patterns.js';
+import type { PatternTest } from '../common/secret-scan.js';
+import { scanForSecrets } from '../common/secret-scan.js';
 
 export interface FindSecretsOptions {
   readonly patterns: readonly SecretPattern[];

@@ -19,7 +19,7 @@ import { gateErrorRefusal, timeLimitRefusal } from './push-policy.js';
 import { createRefRules } from './ref-rules.js';
 import type { RefUpdate } from './ref-updates.js';
 import { parseRefUpdates } from './ref-updates.js';
-import { secretPatterns } from '../shared/secret-patterns.js';
+import { secretPatterns } from '../common/secret-patterns.js';
 import { timedTest } from './timed-regex.js';
 
 export interface PreReceiveOptions {

@@ -8,8 +8,8 @@
 import { createContext, Script } from 'node:vm';
 import type { Deadline } from './deadline.js';
 import { TimeLimitError } from './deadline.js';
-import type { PatternTest } from '../shared/secret-scan.js';
-import { plainTest } from '../shared/secret-scan.js';
+import type { PatternTest } from '../common/secret-scan.js';
+import { plainTest } from '../common/secret-scan.js';
 
 export function timedTest(deadline: Deadline): PatternTest {
   const context = createContext({}) as { run?: () => void };

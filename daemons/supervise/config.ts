@@ -15,9 +15,9 @@
  * `pollMs`, how often answers.jsonl is read for new answers, may be left out.
  * It does not open `dir` (message-log.ts does).
  */
-import { readJsonConfig } from '../shared/config-file.js';
+import { readJsonConfig } from '../common/config-file.js';
 import { isAbsolute } from 'node:path';
-import { createChecks } from '../shared/config-checks.js';
+import { createChecks } from '../common/config-checks.js';
 
 export interface SuperviseConfig {
   readonly listen: {

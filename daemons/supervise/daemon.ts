@@ -8,8 +8,8 @@
  */
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import type { BoundAddress } from '../shared/listen.js';
-import { closeServer, listen } from '../shared/listen.js';
+import type { BoundAddress } from '../common/listen.js';
+import { closeServer, listen } from '../common/listen.js';
 import type { AnswerFeed } from './answer-feed.js';
 import { watchAnswers } from './answer-feed.js';
 import type { SuperviseConfig } from './config.js';

@@ -7,6 +7,7 @@
  */
 import { GIT_GATE_PORT, PROXY_PORT, SUPERVISE_PORT, TLS_PROBE_PORT, type BottlePlan } from '../plan/types.js';
 import { BUNDLE_LIVE_FILES } from '../state/layout.js';
+import { LOOPBACK } from '../policy/egress-policy.js';
 
 /** Where the bundle sees what the host gives it. */
 export const BUNDLE_PATHS = {
@@ -18,7 +19,6 @@ export const BUNDLE_PATHS = {
   hooks: '/opt/bot-bottle/git-hooks',
 } as const;
 
-const LOOPBACK = '127.0.0.1';
 const ANY = '0.0.0.0';
 
 /** Each file of the bundle's config directory, by name, as the object to write as JSON. */

@@ -13,7 +13,7 @@ import type { ClientHttp2Session, IncomingHttpHeaders as Http2Headers } from 'no
 import { connect as tlsConnect } from 'node:tls';
 import type { TLSSocket } from 'node:tls';
 import { onTestFinished } from 'vitest';
-import { sendConnect } from './proxy-clients.js';
+import { sendCollecting, sendConnect } from './proxy-clients.js';
 
 export interface TlsOverTunnel {
   /** The certificate the agent trusts (the bottle's CA). */
@@ -64,23 +64,13 @@ export interface AgentResponse {
 
 /** One HTTP/1.1 request over `secure`, with `Host: authority`. */
 export function http1Request(secure: TLSSocket, authority: string, options: AgentRequest): Promise<AgentResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      createConnection: () => secure,
-      method: options.method ?? 'GET',
-      path: options.path,
-      headers: { host: authority, ...options.headers },
-    });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    for (const chunk of options.chunks ?? []) req.write(chunk);
-    req.end();
+  const req = request({
+    createConnection: () => secure,
+    method: options.method ?? 'GET',
+    path: options.path,
+    headers: { host: authority, ...options.headers },
   });
+  return sendCollecting(req, options.chunks ?? []);
 }
 
 /** An HTTP/2 session over `secure` (which must have negotiated h2). */

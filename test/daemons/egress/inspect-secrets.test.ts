@@ -13,7 +13,7 @@ import type { AgentRequest } from './inspect-clients.js';
 import { issueCert } from './make-pki.js';
 import { API, inspected, makeInspectPki, OTHER, startInspectingProxy } from './start-inspecting-proxy.js';
 import { startHttpsUpstream } from './upstreams.js';
-import { GITHUB_TOKEN, KEY_BODY, privateKey } from '../shared/fake-secrets.js';
+import { GITHUB_TOKEN, KEY_BODY, privateKey } from '../common/fake-secrets.js';
 
 /** Characters percent-encoding changes, so its encoded form differs from it. */
 const API_KEY = 'key/live+0123456789=abc';

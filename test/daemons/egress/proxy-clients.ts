@@ -5,7 +5,7 @@
  * through node:http. They wait on socket events, never on time.
  */
 import { request } from 'node:http';
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -82,23 +82,30 @@ export interface ProxiedRequest {
 
 /** An absolute-form request sent to the proxy, as an HTTP client configured with a proxy sends it. */
 export function viaProxy(proxyPort: number, options: ProxiedRequest): Promise<ProxiedResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request({
+  return sendCollecting(
+    request({
       host: '127.0.0.1',
       port: proxyPort,
       method: options.method ?? 'GET',
       path: options.url,
       headers: options.headers,
       agent: false,
-    });
+    }),
+    options.chunks ?? [],
+  );
+}
+
+/** Sends `req` with `chunks` as its body and resolves with the whole response. */
+export function sendCollecting(req: ClientRequest, chunks: readonly (string | Buffer)[]): Promise<ProxiedResponse> {
+  return new Promise((resolve, reject) => {
     req.on('error', reject);
     req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const body: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => body.push(chunk));
       res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(body).toString() }));
     });
-    for (const chunk of options.chunks ?? []) req.write(chunk);
+    for (const chunk of chunks) req.write(chunk);
     req.end();
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Credential } from '../../../daemons/egress/credentials.js';
 import { credentialForms, findSecret } from '../../../daemons/egress/request-secrets.js';
-import { AWS_KEY_ID, GITHUB_TOKEN, privateKey } from '../shared/fake-secrets.js';
+import { AWS_KEY_ID, GITHUB_TOKEN, privateKey } from '../common/fake-secrets.js';
 
 const KEY: Credential = { host: 'api.example.com', header: 'x-api-key', value: 'key/live+0123456789=' };
 const BEARER: Credential = { host: '*.other.test', header: 'authorization', value: 'Bearer tok-0123456789abcdef' };

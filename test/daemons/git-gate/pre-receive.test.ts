@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { GitGateConfig } from '../../../daemons/git-gate/config.js';
 import { runPreReceive } from '../../../daemons/git-gate/pre-receive.js';
 import { tempDir } from '../../state/temp-dir.js';
-import { privateKey } from '../shared/fake-secrets.js';
+import { privateKey } from '../common/fake-secrets.js';
 import { gitClient } from './git-client.js';
 import { seedBareRepo } from './start-gate.js';
 

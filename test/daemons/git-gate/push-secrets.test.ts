@@ -5,7 +5,7 @@
  * pattern too slow for the time limit refuses the push.
  */
 import { describe, expect, it } from 'vitest';
-import { KEY_BODY, privateKey } from '../shared/fake-secrets.js';
+import { KEY_BODY, privateKey } from '../common/fake-secrets.js';
 import { pushDecisions, refAtGate, startGate } from './start-gate.js';
 
 const BRANCH = 'refs/heads/bottle/a/x';

@@ -1,6 +1,6 @@
 /** Sessions of the MCP endpoint, seen through raw HTTP: how they end, and that a request keeps working after its session has. */
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { closeServer, listen } from '../../../daemons/shared/listen.js';
+import { closeServer, listen } from '../../../daemons/common/listen.js';
 import { createSuperviseHttpServer } from '../../../daemons/supervise/http-server.js';
 import type { McpEndpoint, McpEndpointOptions } from '../../../daemons/supervise/mcp-endpoint.js';
 import { createMcpEndpoint } from '../../../daemons/supervise/mcp-endpoint.js';

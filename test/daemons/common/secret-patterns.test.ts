@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_SECRET_PATTERNS, compileSecretPattern, secretPatterns } from '../../../daemons/shared/secret-patterns.js';
+import { BUILTIN_SECRET_PATTERNS, compileSecretPattern, secretPatterns } from '../../../daemons/common/secret-patterns.js';
 import {
   ANTHROPIC_KEY,
   AWS_KEY_ID,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SecretPattern } from '../../../daemons/shared/secret-patterns.js';
-import { BUILTIN_SECRET_PATTERNS } from '../../../daemons/shared/secret-patterns.js';
-import type { PatternTest } from '../../../daemons/shared/secret-scan.js';
-import { plainTest, scanForSecrets } from '../../../daemons/shared/secret-scan.js';
+import type { SecretPattern } from '../../../daemons/common/secret-patterns.js';
+import { BUILTIN_SECRET_PATTERNS } from '../../../daemons/common/secret-patterns.js';
+import type { PatternTest } from '../../../daemons/common/secret-scan.js';
+import { plainTest, scanForSecrets } from '../../../daemons/common/secret-scan.js';
 import { GITHUB_TOKEN, privateKey } from './fake-secrets.js';
 
 async function* pieces(...parts: (string | Buffer)[]): AsyncGenerator<Buffer> {
