@@ -29,3 +29,5 @@ const code = await main(process.argv.slice(2), {
   ...(process.stdout.rows ? { rows: process.stdout.rows } : {}),
 });
 process.exitCode = code;
+// A call to an engine that went silent (a cut link) can hold a socket open for minutes after its run gave up on it.
+setTimeout(() => process.exit(code), 2000).unref();

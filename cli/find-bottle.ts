@@ -1,4 +1,5 @@
 /** The bottle of one agent as the state root knows it (or a sentence saying how to bring it up), and attaching to it. */
+import { backendOfBottle } from './bottle-backend.js';
 import { locateManifest } from '../lib/manifest/locate.js';
 import { knownBottles, type KnownBottle } from '../lib/plan/known-bottles.js';
 import { stateRootOf } from './state-root.js';
@@ -29,7 +30,6 @@ export async function findBottles(cli: CliContext, agents: readonly string[], fi
 
 /** Runs argv in the bottle's agent machine as its user, in its workspace, on this terminal; its exit code. */
 export async function attachTo(bottle: KnownBottle, argv: readonly string[], cli: CliContext): Promise<number> {
-  const { backendsForRun } = await import('../lib/backends/registry.js');
   const { plan } = bottle;
-  return backendsForRun()(plan.backend).attach(plan.machine, argv, { user: plan.user, cwd: plan.guestWorkspace, tty: cli.isTTY });
+  return (await backendOfBottle(plan)).attach(plan.machine, argv, { user: plan.user, cwd: plan.guestWorkspace, tty: cli.isTTY });
 }

@@ -15,7 +15,12 @@ import { runDir } from '../lib/state/layout.js';
 import type { BottleCtx, RunEnv } from '../tasks/context.js';
 import type { Session } from './session.js';
 import { limitsOf, positiveInt } from './parse.js';
-import { DEFAULT_CONCURRENCY, type LimitName } from '../lib/limits/names.js';
+import { BACKEND_CALLS, DEFAULT_CONCURRENCY, type LimitName } from '../lib/limits/names.js';
+import { watchHosts } from '../lib/hosts/host-watch.js';
+import { isRemote } from '../lib/hosts/backend-of-plan.js';
+import { endpointOfManifestHost } from '../lib/hosts/host-endpoints.js';
+import type { Endpoint } from '../lib/docker/endpoint.js';
+import { guardedByHosts } from '../tasks/host-guard.js';
 
 export interface LockedRunOptions extends Pick<RunOptions<RunEnv>, 'signal' | 'failFast' | 'force' | 'target' | 'onEvent'> {
   /** Keep records (up); down runs without. */
@@ -24,6 +29,8 @@ export interface LockedRunOptions extends Pick<RunOptions<RunEnv>, 'signal' | 'f
   limits: RunLimits;
   /** How the locks are taken (lockWaitOf). */
   locking: Locking;
+  /** Work that needs the bottles' locks and must end before the graph starts. */
+  beforeRun?: () => Promise<void>;
 }
 
 export interface Locking {
@@ -61,25 +68,35 @@ export async function runLocked(session: Session, graph: Graph<RunEnv>, options:
     ...(locking.wait ? { wait: { ...(options.signal ? { signal: options.signal } : {}), onWait: locking.onWait } } : {}),
   });
   await removeLeftovers(session.stateRoot, dirs);
+  try {
+    await options.beforeRun?.();
+  } catch (error) {
+    await releaseLocks(locks);
+    throw error;
+  }
   const redact = redactor(session.planned.flatMap((p) => p.secrets ?? []));
   const store = options.record ? redactedRecorder(createRecordStore(session.stateRoot), redact) : undefined;
   const recorder = store ?? noRecorder;
+  const watch = watchHosts(remoteHosts(session));
   try {
     const items = itemsOf(session);
-    const { record: _record, limits, locking: _locking, ...rest } = options;
+    const { record: _record, limits, locking: _locking, beforeRun: _beforeRun, ...rest } = options;
     const runLock = hasRunTasks && !options.target ? locks.find((lock) => lock.path === join(runDir(session.stateRoot), 'lock')) : undefined;
     const sink = options.onEvent ? redactedSink(options.onEvent, redact) : undefined;
     const onEvent = runLock ? releasedWhenRunTasksEnd(graph, runLock, async () => store?.flush(), sink) : sink;
-    return await runGraph(graph, {
+    return await runGraph(guardedByHosts(graph, watch), {
       ...rest,
       ...(onEvent ? { onEvent } : {}),
       concurrency: limits.concurrency,
       resources: { ...session.limits, ...limits.resources },
+      // An engine's work is counted per host: a slow host never holds back another's bottles.
+      scopedResources: [BACKEND_CALLS],
       items,
       shared: session.runEnv,
       recorder,
     });
   } finally {
+    watch.stop();
     await recorder.close?.();
     await releaseLocks(locks);
   }
@@ -118,6 +135,21 @@ function releasedWhenRunTasksEnd(graph: Graph<RunEnv>, lock: Lock, flush: () => 
 export function itemsOf(session: Session) {
   return session.planned.map((p) => ({
     key: p.plan.slug,
+    ...(p.plan.host && { scope: p.plan.host.name }),
     ctx: { ...session.runEnv, plan: p.plan, prompt: p.prompt, guestEnv: p.guestEnv, credentialValues: p.credentialValues ?? [] } satisfies BottleCtx,
   }));
+}
+
+/** The engines of the run's bottles other than the process's, by host name: those watched while it runs. */
+function remoteHosts(session: Session): Map<string, Endpoint> {
+  const out = new Map<string, Endpoint>();
+  for (const { plan } of session.planned) {
+    if (!isRemote(plan.host) || out.has(plan.host.name)) continue;
+    try {
+      out.set(plan.host.name, endpointOfManifestHost(plan.host, process.env));
+    } catch {
+      // Its tasks say why when they ask for its backend.
+    }
+  }
+  return out;
 }

@@ -6,9 +6,8 @@
 import { homedir } from 'node:os';
 import { loadManifest } from '../lib/manifest/load.js';
 import { locateManifest } from '../lib/manifest/locate.js';
-import { bottleSlugs, knownBottles, readPlan, type KnownBottle } from '../lib/plan/known-bottles.js';
+import { knownBottles, type KnownBottle } from '../lib/plan/known-bottles.js';
 import { buildPlans, instancesOf, slugsOf, type BottleInstance, type PlannedBottle } from '../lib/plan/build-plan.js';
-import { machineName } from '../lib/plan/slug.js';
 import type { BottlePlan } from '../lib/plan/types.js';
 import { backendsForRun } from '../lib/backends/registry.js';
 import { firstAvailableBackend } from '../lib/backends/available.js';
@@ -17,7 +16,10 @@ import { builtImages } from '../lib/images/images.js';
 import { oncePerRun, type RunEnv } from '../tasks/context.js';
 import { readSecrets } from '../lib/plan/secrets.js';
 import { UsageError } from './usage-error.js';
-import { refuseOtherEngines } from './one-engine.js';
+import { unknownHostMessage } from '../lib/manifest/hosts.js';
+import { placeRun } from '../lib/hosts/place-run.js';
+import { gatherSubnets } from './subnets-by-host.js';
+import type { Move } from './leave-old-hosts.js';
 import { stateRootOf } from './state-root.js';
 import { defaultLimits, type LimitName } from '../lib/limits/names.js';
 
@@ -38,8 +40,10 @@ export interface SessionOptions {
   withSubnets: boolean;
   /** --keep-live-rules (up, task). */
   keepLiveRules?: boolean;
-  /** Refuse a manifest whose hosts name another engine (up, task): nothing places bottles there yet (one-engine.ts). */
-  oneEngineOnly?: boolean;
+  /** up --reschedule: move bottles whose host is unreachable or whose last run failed. */
+  reschedule?: boolean;
+  /** up --host: only bottles on these hosts (new ones placed there). */
+  onlyHosts?: string[];
 }
 
 export interface Session {
@@ -49,6 +53,12 @@ export interface Session {
   stateRoot: string;
   planned: PlannedBottle[];
   runEnv: RunEnv;
+  /** Bottles of the run that are not started, each with why (their host unreachable, no room): the run fails. */
+  notStarted?: { bottle: string; reason: string }[];
+  /** What the user must be told on every run (a host without TLS). */
+  warnings?: string[];
+  /** Bottles this run moves to another host (up --reschedule): what is left on the old one goes first (leave-old-hosts.ts). */
+  moves?: Move[];
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
@@ -57,7 +67,6 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     cwd: options.cwd,
     allowOutside: options.allowOutside ?? [],
   });
-  if (options.oneEngineOnly) refuseOtherEngines(loaded);
   const known = Object.keys(loaded.manifest.agents);
   const agents = options.agents.length > 0 ? options.agents : known;
   for (const a of agents) {
@@ -67,41 +76,64 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   for (const i of options.instances ?? []) {
     if (!known.includes(i.agent)) throw new UsageError(`no agent "${i.agent}" in ${loaded.path}; agents: ${known.join(', ')}`);
   }
+  const hostNames = Object.keys(loaded.manifest.hosts);
+  for (const h of options.onlyHosts ?? []) if (!hostNames.includes(h)) throw new UsageError(`--host ${h}: ${unknownHostMessage(h, hostNames)}`);
   const instances = options.instances ?? instancesOf(agents, options.count);
   refuseCopiesNamedAsAgents(instances, known, loaded.path);
   const slugs = slugsOf(loaded, instances);
-  const subnetsInUse: string[] = [];
-  const previous = previousSubnets(stateRoot, slugs);
   const defaultBackend = firstAvailableBackend(options.env);
-  const backendFor = backendsForRun();
-  const kinds = new Set(instances.map((i) => loaded.manifest.bottles[loaded.manifest.agents[i.agent]!.bottle]!.backend ?? defaultBackend));
-  // Only backends whose networks take subnets of the pool are asked: a smolvm-only manifest runs without Docker.
-  const subnetTakers = [...kinds].map(backendFor).filter((b) => b.takesSubnets);
-  if (options.withSubnets && subnetTakers.length > 0) {
-    const slugOfNetwork = new Map(slugs.map((s) => [machineName(s), s]));
-    for (const backend of subnetTakers) {
-      const found = await backend.subnetsInUse(new Set(slugOfNetwork.keys()));
-      subnetsInUse.push(...found.inUse);
-      for (const [name, subnet] of found.own) previous.set(slugOfNetwork.get(name)!, subnet);
-    }
-    subnetsInUse.push(...otherBottlesSubnets(stateRoot, slugs));
-  }
-  const planned = buildPlans({
+  const backends = backendsForRun();
+  const kindOf = (i: BottleInstance) => loaded.manifest.bottles[loaded.manifest.agents[i.agent]!.bottle]!.backend ?? defaultBackend;
+  const placement = await placeRun({
     loaded,
-    agents: instances,
+    bottles: instances.map((i, n) => ({ name: i.name, agent: i.agent, slug: slugs[n]!, docker: kindOf(i) === 'docker' })),
+    stateRoot,
+    env: options.env,
+    reschedule: options.reschedule ?? false,
+    ...(options.onlyHosts && { only: options.onlyHosts }),
+  });
+  const kept = instances.map((_, n) => slugs[n]!).filter((slug) => !placement.notStarted.has(slug) && !placement.elsewhere.has(slug));
+  const subnets = options.withSubnets ? await gatherSubnets(instances.filter((_, n) => kept.includes(slugs[n]!)), kept, kindOf, backends, placement, stateRoot) : undefined;
+  const planned = byHost(buildPlans({
+    loaded,
+    agents: instances.filter((_, n) => kept.includes(slugs[n]!)),
     stateRoot,
     home: homedir(),
     env: options.env,
-    subnetsInUse,
-    previousSubnets: previous,
+    subnetsInUse: (host) => subnets?.inUse.get(host) ?? [],
+    previousSubnets: subnets?.previous ?? new Map(),
+    hostOf: placement.hostOf,
     defaultBackend,
-    backendFor,
-  });
+    backendFor: backends,
+  }), hostNames);
   // Read now, so a missing key stops the run before anything starts.
   const problems = await readSecrets(planned, options.env);
   if (problems.length > 0) throw new UsageError(`cannot read the secrets:\n  - ${problems.join('\n  - ')}`);
-  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backendFor, once: oncePerRun(), keepLiveRules: options.keepLiveRules ?? false };
-  return { manifestPath: loaded.path, limits: loaded.manifest.limits, stateRoot, planned, runEnv };
+  const runEnv: RunEnv = { stateRoot, images: builtImages(cacheDir(options.env)), backend: backends, once: oncePerRun(), keepLiveRules: options.keepLiveRules ?? false };
+  const notStarted = instances.flatMap((i, n) => {
+    const reason = placement.notStarted.get(slugs[n]!);
+    return reason === undefined ? [] : [{ bottle: i.name, reason }];
+  });
+  const moves = planned.flatMap(({ plan }): Move[] => {
+    const from = placement.moved.get(plan.slug);
+    return from ? [{ from, to: plan.host!.name, reachable: !placement.unreachable.has(from.host?.name ?? '') }] : [];
+  });
+  return { manifestPath: loaded.path, limits: loaded.manifest.limits, stateRoot, planned, runEnv, notStarted, warnings: insecureWarnings(planned), moves };
+}
+
+/** The bottles grouped by their host, in the manifest's order of hosts (the display shows them so); a bottle with none first. */
+function byHost(planned: PlannedBottle[], hostNames: readonly string[]): PlannedBottle[] {
+  const rank = (p: PlannedBottle) => (p.plan.host ? hostNames.indexOf(p.plan.host.name) : -1);
+  return planned.map((p, i) => ({ p, i })).sort((x, y) => rank(x.p) - rank(y.p) || x.i - y.i).map(({ p }) => p);
+}
+
+/** One line per plain-TCP host the run's bottles are on: root on that machine is open to whoever reaches its port. */
+function insecureWarnings(planned: readonly PlannedBottle[]): string[] {
+  const hosts = new Map(planned.flatMap((p) => (p.plan.host?.insecure ? [[p.plan.host.name, p.plan.host]] : [])));
+  return [...hosts.values()].map((h) => {
+    const where = h.engine.kind === 'url' ? ` (${h.engine.docker})` : '';
+    return `warning: host ${h.name}${where} is plain TCP without TLS (insecure: true): anyone who can reach its port runs anything there as root`;
+  });
 }
 
 /** A copy (`<agent>-<i>`) named as an agent of the manifest would be taken for that agent by every command that names it. */
@@ -113,23 +145,6 @@ function refuseCopiesNamedAsAgents(instances: readonly BottleInstance[], known: 
         `rename one of the two agents, or bring "${clash.agent}" up without --count`,
     );
   }
-}
-
-function previousSubnets(stateRoot: string, slugs: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const slug of slugs) {
-    const subnet = readPlan(stateRoot, slug)?.network?.subnet;
-    if (subnet) out.set(slug, subnet);
-  }
-  return out;
-}
-
-/** Bottles not in this run keep their subnets reserved while their plan.json exists. */
-function otherBottlesSubnets(stateRoot: string, slugs: string[]): string[] {
-  return bottleSlugs(stateRoot)
-    .filter((slug) => !slugs.includes(slug))
-    .map((slug) => readPlan(stateRoot, slug)?.network?.subnet)
-    .filter((s): s is string => !!s);
 }
 
 /**

@@ -4,6 +4,7 @@
  * command run in the agent machine without a terminal, and running a
  * command in a session, attached or `--detach`ed.
  */
+import { backendOfBottle } from './bottle-backend.js';
 import type { ExecResult } from '../lib/backends/types.js';
 import type { KnownBottle } from '../lib/plan/known-bottles.js';
 import { attachOrStart, DEFAULT_SESSION, hasSession, SESSION_NAME, startDetached } from '../lib/sessions/tmux.js';
@@ -49,7 +50,6 @@ export function sessionName(given: string | undefined): string {
 
 /** argv in the bottle's agent machine, as its user, in its workspace, output captured. */
 export async function execIn(bottle: KnownBottle, argv: readonly string[]): Promise<ExecResult> {
-  const { backendsForRun } = await import('../lib/backends/registry.js');
   const { plan } = bottle;
-  return backendsForRun()(plan.backend).exec(plan.machine, argv, { user: plan.user, cwd: plan.guestWorkspace });
+  return (await backendOfBottle(plan)).exec(plan.machine, argv, { user: plan.user, cwd: plan.guestWorkspace });
 }

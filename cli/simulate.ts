@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGraph } from '../lib/engine/index.js';
 import type { Backend, BackendKind } from '../lib/backends/types.js';
+import { sameOnEveryEngine } from '../lib/backends/registry.js';
 import { namedImages } from '../lib/images/images.js';
 import { bottleFiles } from '../lib/state/layout.js';
 import { upGraph } from '../graphs/up.js';
@@ -39,7 +40,7 @@ export async function simulate(session: Session): Promise<SimulatedCommand[]> {
       if (!recorders.has(kind)) recorders.set(kind, session.runEnv.backend(kind).recording!(record));
       return recorders.get(kind)!;
     };
-    const runEnv: RunEnv = { ...session.runEnv, stateRoot: scratch, images: namedImages, backend, once: oncePerRun() };
+    const runEnv: RunEnv = { ...session.runEnv, stateRoot: scratch, images: namedImages, backend: sameOnEveryEngine(backend), once: oncePerRun() };
     // The plans point into the real state root: the simulation writes into the scratch one instead.
     const moved = planned.map((p) => {
       const stateDir = join(scratch, p.plan.slug);

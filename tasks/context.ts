@@ -7,7 +7,9 @@
  * build where it is used; the engine gets their ids.
  */
 import type { ItemRecord, TaskDef, TaskIO, TaskRecord } from '../lib/engine/index.js';
-import type { Backend, BackendKind } from '../lib/backends/types.js';
+import type { Backend } from '../lib/backends/types.js';
+import type { RunBackends } from '../lib/backends/registry.js';
+import { backendOfPlan } from '../lib/hosts/backend-of-plan.js';
 import type { BottlePlan } from '../lib/plan/types.js';
 import type { Images } from '../lib/images/images.js';
 
@@ -15,7 +17,8 @@ export interface RunEnv {
   stateRoot: string;
   /** Built for real, or (dry runs) only named. */
   images: Images;
-  backend(kind: BackendKind): Backend;
+  /** The run's backends: of a kind (the process's engine for Docker), and Docker's per engine. */
+  backend: RunBackends;
   /**
    * Work done once per run for all the bottles that ask with the same key
    * (a proof that holds for every bottle of an image); the first to ask runs
@@ -104,8 +107,9 @@ export function recordOf<T extends AnyTask>(record: ItemRecord | null | undefine
   return record?.tasks[id] as (TaskRecord & { output?: OutputOf<T> }) | undefined;
 }
 
+/** The bottle's backend: Docker on the engine of the host it is placed on. */
 export function backendOf(ctx: BottleCtx): Backend {
-  return ctx.backend(ctx.plan.backend);
+  return backendOfPlan(ctx.backend, ctx.plan);
 }
 
 /** Options for a backend call from inside a task. */

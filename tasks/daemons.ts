@@ -8,7 +8,9 @@
  * bottle's state dir). Their configs are lib/provision/bundle-configs.ts's.
  * The bundle is hardened: not root, a read-only root filesystem, its logs,
  * the gate repository and the messages the only writable host paths, memory
- * and process limits.
+ * and process limits. On an engine that cannot mount this host's paths, the
+ * four directories are volumes kept in step with the host's
+ * (lib/provision/bundle-sync.ts).
  */
 import { BACKEND_CALLS } from '../lib/limits/names.js';
 import { bottleFiles } from '../lib/state/layout.js';
@@ -17,6 +19,7 @@ import { network } from './network.js';
 import { gateRepo } from './gate-repo.js';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
+import { bundleLiveFiles, bundleReady, bundleSeed, bundleUser, bundleVolumes, pushBundleConfig } from '../lib/provision/bundle-sync.js';
 import { join } from 'node:path';
 import { TaskError, type TaskIO, hash, stableStringify } from '../lib/engine/index.js';
 import { issueServerCert } from '../lib/ca/openssl.js';
@@ -29,6 +32,7 @@ import { prepare } from './prepare.js';
 import { egressFilesCurrent, writeEgressFiles } from '../lib/provision/egress-files.js';
 import { describeLiveRules, isEmpty, NO_LIVE_RULES, readLiveRules, type LiveRules } from '../lib/policy/live-rules.js';
 import type { BottlePlan } from '../lib/plan/types.js';
+import type { ReadMachineFile } from '../lib/backends/types.js';
 import { backendOf, bottleTask, op, type BottleCtx } from './context.js';
 
 export interface DaemonsOutput {
@@ -86,14 +90,14 @@ export const daemons = bottleTask({
     ];
     const spec = {
       image,
-      user: `${owner.uid}:${owner.gid}`,
+      user: bundleUser(),
       memoryMiB: BUNDLE_MEMORY_MIB,
       pids: BUNDLE_PIDS,
       readOnlyRoot: true,
       network: plan.network.name,
       ip: plan.bundleIp,
       extraNetworks: [{ name: plan.network.egress.name }],
-      mounts,
+      ...(backend.sharesHostPaths ? { mounts } : { volumes: bundleVolumes(plan) }),
     };
     const networkId = io.needs.network.id;
     // A new bundle says it listens by writing ready.json where we see it: no probe runs in it while it boots.
@@ -106,16 +110,23 @@ export const daemons = bottleTask({
         // The policy and credentials are not in it: the proxy reloads them. Its upstream roots are read at start.
         configHash: hash(stableStringify({ ...spec, config, ca: prepared.caDigest, networkId, upstreamCa: await upstreamCaDigest(plan) })),
         env: {},
+        ...(backend.sharesHostPaths ? {} : { initialFiles: (read: ReadMachineFile) => bundleSeed(plan, read) }),
       },
       op(io),
     );
-    if (info.created) await waitReadyFile(ctx, io, files.ready);
-    else await waitHealthy(ctx, io);
+    if (info.created) await waitReadyFile(ctx, io);
+    else {
+      await pushBundleConfig(backend, plan, op(io));
+      await waitHealthy(ctx, io);
+    }
     return { bundle: plan.bundle, id: info.id, proxyUrl: plan.proxyUrl, auditLog: files.auditLog };
   },
   isDone: async (ctx, out, signal) =>
     (await backendOf(ctx).status([out.bundle], { signal })).get(out.bundle) === 'running' &&
-    (await egressFilesCurrent({ plan: ctx.plan, files: bottleFiles(ctx.plan.stateDir), live: await keptLiveRules(ctx), credentialValues: ctx.credentialValues })),
+    (await egressFilesCurrent(
+      { plan: ctx.plan, files: bottleFiles(ctx.plan.stateDir), live: await keptLiveRules(ctx), credentialValues: ctx.credentialValues },
+      bundleLiveFiles(backendOf(ctx), ctx.plan, { signal }),
+    )),
 });
 
 /** The live rules this run keeps: all with --keep-live-rules, else none. */
@@ -142,16 +153,18 @@ async function upstreamCaDigest(plan: BottlePlan): Promise<string | null> {
 }
 
 /**
- * Waits for a new bundle's ready file (a host file: no call to the backend).
- * Now and then it asks the daemon itself (where the log directory is not
- * shared with this host, the file never shows) and whether the bundle still runs.
+ * Waits for a new bundle's ready file (a host file where the directory is
+ * mounted, no call to the backend; else read from the bundle, less often).
+ * Now and then it asks the daemon itself and whether the bundle still runs.
  */
-async function waitReadyFile(ctx: BottleCtx, io: TaskIO, path: string) {
+async function waitReadyFile(ctx: BottleCtx, io: TaskIO) {
   const backend = backendOf(ctx);
   const started = io.clock.now();
+  const everyMs = backend.sharesHostPaths ? 50 : 250;
   for (let i = 1; ; i++) {
-    if (existsSync(path)) {
-      io.log(`bundle ready: ${(await readFile(path, 'utf8')).trim()}`);
+    const ready = await bundleReady(backend, ctx.plan, { signal: io.signal });
+    if (ready) {
+      io.log(`bundle ready: ${ready}`);
       return;
     }
     if (i % 10 === 0 && (await probeHealth(ctx, io)).exitCode === 0) return;
@@ -160,7 +173,7 @@ async function waitReadyFile(ctx: BottleCtx, io: TaskIO, path: string) {
       if (state !== 'running') throw new TaskError(`the bundle ${ctx.plan.bundle} is ${state}; ${backend.whyStopped(ctx.plan.bundle)}`, { code: 'BUNDLE_DOWN', transient: true });
     }
     if (io.clock.now() - started > 60_000) throw new TaskError(`the bundle ${ctx.plan.bundle} did not say its daemons were ready in 60 s; ${backend.whyStopped(ctx.plan.bundle)}`, { code: 'UNHEALTHY', transient: true });
-    await io.clock.sleep(50, io.signal);
+    await io.clock.sleep(everyMs, io.signal);
   }
 }
 

@@ -13,6 +13,8 @@ import { egressPolicy, writeEgressPolicy } from '../../lib/policy/egress-policy.
 import { liveRuleOf, readLiveRules, ruleText, sameDestination, writeLiveRules } from '../../lib/policy/live-rules.js';
 import { bottleFiles } from '../../lib/state/layout.js';
 import { bundleOwner, handOver } from '../../lib/state/bundle-owner.js';
+import { pushBundleConfig } from '../../lib/provision/bundle-sync.js';
+import { backendOfBottle } from '../bottle-backend.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
 import { findBottle } from '../find-bottle.js';
 import { parse } from '../parse.js';
@@ -75,6 +77,8 @@ async function change(verb: 'allow' | 'deny', args: string[], cli: CliContext): 
   await writeLiveRules(files.liveRules, live);
   await writeEgressPolicy(policyFile, egressPolicy(plan, live));
   await handOver(files.bundleDir, bundleOwner());
+  // Where the bundle's config is not this host's files, it is pushed so the proxy reloads it (lib/provision/bundle-sync.ts).
+  await pushBundleConfig(await backendOfBottle(plan), plan, { signal: cli.signal });
   cli.stdout(`${said}\n`);
   return 0;
 }

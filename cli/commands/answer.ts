@@ -5,6 +5,8 @@
  * an empty text is a usage error that says what to do.
  */
 import { bottleFiles } from '../../lib/state/layout.js';
+import { pullBundleDir, pushAnswers } from '../../lib/provision/bundle-sync.js';
+import { backendOfBottle } from '../bottle-backend.js';
 import { answerQuestion, InboxError } from '../../lib/supervise/index.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
 import { findBottle } from '../find-bottle.js';
@@ -25,8 +27,12 @@ export async function answer(args: string[], cli: CliContext): Promise<number> {
   const [agent, id, ...words] = positionals;
   if (!agent || !id || words.length === 0) throw new UsageError('give the agent, the question id and the answer, e.g. `bottle answer demo 3 "yes, go ahead"`; `bottle inbox` lists the questions');
   const bottle = await findBottle(cli, agent, values.file, values['state-dir']);
+  // Where the bundle's messages are not this host's files: the questions pulled first, the answers pushed after (lib/provision/bundle-sync.ts).
+  const backend = await backendOfBottle(bottle.plan);
+  await pullBundleDir(backend, bottle.plan, 'supervise', { signal: cli.signal });
   try {
     const receipt = await answerQuestion(bottleFiles(bottle.plan.stateDir).superviseDir, id, words.join(' '));
+    await pushAnswers(backend, bottle.plan, { signal: cli.signal });
     cli.stdout(
       receipt.expired
         ? `answered ${agent} #${id}, but the agent stopped waiting (${receipt.expired.reason}) at ${receipt.expired.at}; the answer is recorded\n`

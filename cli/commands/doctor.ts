@@ -7,6 +7,7 @@
  * is found or everything found was fixed, 1 when findings remain or a check
  * could not run, 130 when interrupted.
  */
+import { backendOfPlan } from '../../lib/hosts/backend-of-plan.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { backendsForRun } from '../../lib/backends/registry.js';
@@ -76,6 +77,7 @@ export async function doctor(args: string[], cli: CliContext): Promise<number> {
     root,
     scanned: scannedBackends(root, cli.env),
     backendFor,
+    backendOf: (where) => backendOfPlan(backendFor, where),
     agentsOf,
     otherRoots: !values['this-root-only'],
     now: Date.now(),

@@ -1,4 +1,5 @@
 /** `bottle down [agents..] [--purge]`: remove the bottles' machines and networks. */
+import { backendOfBottle } from '../bottle-backend.js';
 import { logFile } from '../../lib/state/layout.js';
 import { downGraph } from '../../graphs/down.js';
 import { COMMON_OPTIONS, RUN_HELP, RUN_OPTIONS, reporterStreams, type CliContext } from '../context.js';
@@ -7,7 +8,7 @@ import { exitCodeOf } from '../exit-code.js';
 import { parseProgress, reporterFor, resolveMode } from '../progress.js';
 import { lockingOf, runLimits, runLocked } from '../run-locked.js';
 import { openKnownSession } from '../session.js';
-import type { BackendKind } from '../../lib/backends/types.js';
+import type { BottlePlan } from '../../lib/plan/types.js';
 import { cacheVolumeLabels } from '../../lib/backends/labels.js';
 
 export const DOWN_HELP = `Usage: bottle down [agents..] [options]
@@ -59,17 +60,17 @@ export async function down(args: string[], cli: CliContext): Promise<number> {
   });
   await reporter.finish(result, { logPath: (bottle, task) => logFile(session.stateRoot, bottle, task) });
   if (values.purge && positionals.length === 0 && result.status === 'ok') {
-    const removed = await removeCaches(session.manifestPath, session.stateRoot, [...new Set(session.planned.map((p) => p.plan.backend))]);
+    const removed = await removeCaches(session.manifestPath, session.stateRoot, session.planned.map((p) => p.plan));
     if (removed.length > 0) cli.stderr(`bottle: removed the cache volume(s) ${removed.join(', ')}\n`);
   }
   return exitCodeOf(result.status);
 }
 
 /** The manifest's cache volumes (lib/manifest/caches.ts), by their labels: nothing of theirs is left once all its bottles are purged. */
-async function removeCaches(manifest: string, stateRoot: string, kinds: BackendKind[]): Promise<string[]> {
-  const { backendsForRun } = await import('../../lib/backends/registry.js');
-  const backendFor = backendsForRun();
+async function removeCaches(manifest: string, stateRoot: string, plans: readonly BottlePlan[]): Promise<string[]> {
   const removed: string[] = [];
-  for (const kind of kinds) removed.push(...((await backendFor(kind).removeVolumes?.(cacheVolumeLabels(manifest, stateRoot), {})) ?? []));
+  // Each engine its bottles were on has the manifest's caches.
+  const backends = new Set(await Promise.all(plans.map((plan) => backendOfBottle(plan))));
+  for (const backend of backends) removed.push(...((await backend.removeVolumes?.(cacheVolumeLabels(manifest, stateRoot), {})) ?? []));
   return removed;
 }

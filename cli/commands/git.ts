@@ -8,6 +8,9 @@
 import { fetchBack, agentLog, agentRefs } from '../../lib/gate/fetch-back.js';
 import { gateRepoOf, gitFor } from '../../lib/gate/of-plan.js';
 import type { KnownBottle } from '../../lib/plan/known-bottles.js';
+import type { BottlePlan } from '../../lib/plan/types.js';
+import { pullBundleDir } from '../../lib/provision/bundle-sync.js';
+import { backendOfBottle } from '../bottle-backend.js';
 import { terminalText } from '../../lib/report/terminal-text.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +57,7 @@ async function fetch(bottles: readonly KnownBottle[], named: boolean, cli: CliCo
       if (named) throw new UsageError(`agent "${plan.agent}" has no git.repo in its bottle "${plan.bottle}", so there is no host repository to fetch into; set git.repo in the manifest`);
       continue;
     }
+    await pullGateRepo(plan, cli.signal);
     if (!existsSync(join(gateRepo, 'HEAD'))) {
       cli.stdout(`${plan.agent}: no gate repository yet; run \`bottle up ${plan.agent}\`\n`);
       continue;
@@ -70,6 +74,7 @@ async function fetch(bottles: readonly KnownBottle[], named: boolean, cli: CliCo
 async function log(bottle: KnownBottle, max: number, cli: CliContext): Promise<number> {
   const { plan } = bottle;
   const gateRepo = gateRepoOf(plan);
+  await pullGateRepo(plan, cli.signal);
   if (!existsSync(join(gateRepo, 'HEAD'))) throw new UsageError(`agent "${plan.agent}" has no gate repository yet; run \`bottle up ${plan.agent}\``);
   const git = await gitFor(plan);
   const refs = await agentRefs(git, gateRepo, plan.agent, plan.gate.push);
@@ -83,4 +88,9 @@ async function log(bottle: KnownBottle, max: number, cli: CliContext): Promise<n
     if (lines.length === 0) cli.stdout('  (no commit the other branches do not have)\n');
   }
   return 0;
+}
+
+/** Where the gate repository is not this host's files, what the bundle has is pulled first (lib/provision/bundle-sync.ts). */
+async function pullGateRepo(plan: BottlePlan, signal: AbortSignal): Promise<void> {
+  await pullBundleDir(await backendOfBottle(plan), plan, 'git', { signal });
 }

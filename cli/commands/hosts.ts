@@ -13,12 +13,11 @@ import type { Host } from '../../lib/manifest/types.js';
 import { textTable } from '../../lib/report/text-table.js';
 import { terminalText } from '../../lib/report/terminal-text.js';
 import { MANIFEST_OPTIONS, type CliContext } from '../context.js';
-import { endpointOfManifestHost, shownEndpoint, writtenEndpoint } from '../host-endpoints.js';
+import { endpointOfManifestHost, shownEndpoint, writtenEndpoint } from '../../lib/hosts/host-endpoints.js';
 import { noPositionals, parse } from '../parse.js';
 import { stateRootOf } from '../state-root.js';
+import { HOST_TIMEOUT_MS } from '../../lib/hosts/place-run.js';
 
-/** How long one host may take to answer before it is called unreachable. */
-export const HOST_TIMEOUT_MS = 5000;
 
 export const HOSTS_HELP = `Usage: bottle hosts [--json] [-f FILE] [--state-dir DIR]
 

@@ -10,6 +10,8 @@ import type { KnownBottle } from '../../lib/plan/known-bottles.js';
 import { byTime, inboxLines, type InboxItem } from '../../lib/report/inbox-lines.js';
 import { bottleFiles } from '../../lib/state/layout.js';
 import { readInbox } from '../../lib/supervise/index.js';
+import { pullBundleDir } from '../../lib/provision/bundle-sync.js';
+import { backendOfBottle } from '../bottle-backend.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
 import { findBottles } from '../find-bottle.js';
 import { parse } from '../parse.js';
@@ -33,14 +35,18 @@ export async function inbox(args: string[], cli: CliContext): Promise<number> {
   }
   const bottles = await findBottles(cli, positionals, values.file, values['state-dir']);
   if (!values.follow) {
-    const items = byTime(await collect(bottles));
+    const items = byTime(await collect(bottles, cli.signal));
     if (values.json) cli.stdout(`${JSON.stringify({ v: 1, messages: items.map((item) => asJson(item, bottles)) })}\n`);
     else printAll(items, bottles, cli);
     return 0;
   }
   const printed = new Set<string>();
   while (!cli.signal.aborted) {
-    for (const item of byTime(await collect(bottles))) {
+    const items = await collect(bottles, cli.signal).catch((error: unknown) => {
+      if (cli.signal.aborted) return [];
+      throw error;
+    });
+    for (const item of byTime(items)) {
       const key = `${item.agent}/${item.entry.id}/${item.entry.kind === 'question' ? item.entry.status : ''}`;
       if (printed.has(key)) continue;
       printed.add(key);
@@ -51,8 +57,14 @@ export async function inbox(args: string[], cli: CliContext): Promise<number> {
   return 0;
 }
 
-async function collect(bottles: readonly KnownBottle[]): Promise<InboxItem[]> {
-  const all = await Promise.all(bottles.map(async (b) => (await readInbox(bottleFiles(b.plan.stateDir).superviseDir)).map((entry) => ({ agent: b.plan.agent, entry }))));
+async function collect(bottles: readonly KnownBottle[], signal: AbortSignal): Promise<InboxItem[]> {
+  const all = await Promise.all(
+    bottles.map(async (b) => {
+      // Where the bundle's messages are not this host's files, they are pulled first (lib/provision/bundle-sync.ts).
+      await pullBundleDir(await backendOfBottle(b.plan), b.plan, 'supervise', { signal });
+      return (await readInbox(bottleFiles(b.plan.stateDir).superviseDir)).map((entry) => ({ agent: b.plan.agent, entry }));
+    }),
+  );
   return all.flat();
 }
 

@@ -5,11 +5,13 @@
  * entry per line; `--machine` prints the agent machine's own output instead.
  * `--follow` keeps printing what comes until Ctrl-C, across rotations.
  */
+import { backendOfBottle } from '../bottle-backend.js';
 import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { egressLine, isDenied, parseEgressLog, type EgressEntry } from '../../lib/report/egress-lines.js';
 import { terminalLines } from '../../lib/report/terminal-text.js';
 import { bottleFiles } from '../../lib/state/layout.js';
+import { pullBundleDir } from '../../lib/provision/bundle-sync.js';
 import { COMMON_OPTIONS, type CliContext } from '../context.js';
 import { findBottle } from '../find-bottle.js';
 import { parse } from '../parse.js';
@@ -39,11 +41,16 @@ export async function logs(args: string[], cli: CliContext): Promise<number> {
   const bottle = await findBottle(cli, positionals[0], values.file, values['state-dir']);
   if (values.machine) {
     if (values.denied || values.json) throw new UsageError('--machine prints the machine\'s own output; --denied and --json are for the egress audit');
-    const { backendsForRun } = await import('../../lib/backends/registry.js');
     const text = (chunk: Buffer) => terminalLines(chunk.toString('utf8'));
-    await backendsForRun()(bottle.plan.backend).logs(bottle.plan.machine, { follow: Boolean(values.follow), signal: cli.signal, stdout: (c) => cli.stdout(text(c)), stderr: (c) => cli.stderr(text(c)) });
+    await (await backendOfBottle(bottle.plan)).logs(bottle.plan.machine, { follow: Boolean(values.follow), signal: cli.signal, stdout: (c) => cli.stdout(text(c)), stderr: (c) => cli.stderr(text(c)) });
     return 0;
   }
+  const backend = await backendOfBottle(bottle.plan);
+  // Where the bundle's logs are not this host's files, they are pulled first (lib/provision/bundle-sync.ts).
+  const pull = () => pullBundleDir(backend, bottle.plan, 'logs', { signal: cli.signal }).catch((error: unknown) => {
+    if (!cli.signal.aborted) throw error;
+  });
+  await pull();
   const log = bottleFiles(bottle.plan.stateDir).auditLog;
   const show = (entries: readonly EgressEntry[]) => {
     for (const entry of entries) {
@@ -57,6 +64,7 @@ export async function logs(args: string[], cli: CliContext): Promise<number> {
   let rest = text.endsWith('\n') ? '' : text.slice(text.lastIndexOf('\n') + 1);
   while (values.follow && !cli.signal.aborted) {
     await sleep(FOLLOW_EVERY_MS, undefined, { signal: cli.signal }).catch(() => undefined);
+    await pull();
     const now = await stat(log).catch(() => undefined);
     if (!now) continue;
     // Rotated (a new file under the name) or cut: read the new one from its start.

@@ -7,6 +7,7 @@
  * goes to stderr, and the exit code is 1 then. `bottle status` is the
  * per-manifest view of the records, tasks included.
  */
+import { backendOfPlan } from '../../lib/hosts/backend-of-plan.js';
 import { backendsForRun } from '../../lib/backends/registry.js';
 import { LISTED_STATES } from '../../lib/listing/bottle-state.js';
 import { listBottles } from '../../lib/listing/list-bottles.js';
@@ -51,7 +52,8 @@ export async function ls(args: string[], cli: CliContext): Promise<number> {
   }
   noPositionals('ls', positionals);
   const root = stateRootOf(values['state-dir'], cli);
-  const { bottles, problems } = await listBottles({ root, backendFor: backendsForRun(), scanned: scannedBackends(root, cli.env), signal: cli.signal });
+  const backends = backendsForRun();
+  const { bottles, problems } = await listBottles({ root, backendFor: backends, backendOf: (where) => backendOfPlan(backends, where), scanned: scannedBackends(root, cli.env), signal: cli.signal });
   if (values.json) {
     cli.stdout(`${JSON.stringify({ v: 1, bottles, problems })}\n`);
   } else if (bottles.length === 0) {

@@ -7,6 +7,9 @@
  * (lib/report/status-table.ts); with `--json`, one object whose shape is a
  * contract (docs/architecture.md, "Machine-readable output").
  */
+import type { Backend } from '../../lib/backends/types.js';
+import { backendOfBottle } from '../bottle-backend.js';
+import { isNamedHost } from '../../lib/hosts/backend-of-plan.js';
 import { recordOf } from '../../tasks/context.js';
 import type { ready as readyTask } from '../../tasks/ready.js';
 import { locateManifest } from '../../lib/manifest/locate.js';
@@ -26,7 +29,7 @@ import { LIST_SESSIONS, parseSessions, type SessionState } from '../../lib/sessi
 export const STATUS_HELP = `Usage: bottle status [--json] [--probe] [-f FILE] [--state-dir DIR]
 
 Show each bottle of the manifest and its tasks, from the records.
-  --json    {"v":1,"bottles":[{"agent","slug","backend","tasks":{...}}]}
+  --json    {"v":1,"bottles":[{"agent","slug","backend","host"?,"tasks":{...}}]}
   --probe   also check that each bottle's machines are running, and list the
             sessions of \`bottle claude\` in each running agent machine
 `;
@@ -96,6 +99,7 @@ function asRow(b: KnownBottle, machines: Map<string, string> | undefined): Bottl
     agent: b.plan.agent,
     slug: b.slug,
     backend: b.plan.backend,
+    ...(isNamedHost(b.plan.host) && { host: b.plan.host.name }),
     state: stateOf(b, machines),
     tasks,
     ...(machines ? { machine: machines.get(b.plan.machine) ?? '?' } : {}),
@@ -128,6 +132,7 @@ function asJson(b: KnownBottle, machines: Map<string, string> | undefined) {
     agent: b.plan.agent,
     slug: b.slug,
     backend: b.plan.backend,
+    ...(isNamedHost(b.plan.host) && { host: b.plan.host.name }),
     state: stateOf(b, machines),
     tasks,
     ...(ready ? { ready } : {}),
@@ -135,13 +140,25 @@ function asJson(b: KnownBottle, machines: Map<string, string> | undefined) {
   };
 }
 
+/** Each bottle's machines as their engines say, asked of every engine at once; an engine that does not answer: `unreachable`. */
 async function probe(bottles: KnownBottle[]): Promise<Map<string, string>> {
-  const { backendsForRun } = await import('../../lib/backends/registry.js');
-  const backendFor = backendsForRun();
-  const out = new Map<string, string>();
-  for (const kind of new Set(bottles.map((b) => b.plan.backend))) {
-    const names = bottles.filter((b) => b.plan.backend === kind).flatMap((b) => [b.plan.machine, b.plan.bundle]);
-    for (const [name, state] of await backendFor(kind).status(names)) out.set(name, state);
+  const byBackend = new Map<Backend, string[]>();
+  for (const b of bottles) {
+    const backend = await backendOfBottle(b.plan);
+    byBackend.set(backend, [...(byBackend.get(backend) ?? []), b.plan.machine, b.plan.bundle]);
   }
+  const out = new Map<string, string>();
+  await Promise.all(
+    [...byBackend].map(async ([backend, names]) => {
+      try {
+        for (const [name, state] of await backend.status(names, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })) out.set(name, state);
+      } catch {
+        for (const name of names) out.set(name, 'unreachable');
+      }
+    }),
+  );
   return out;
 }
+
+/** How long status waits for one engine's answer. */
+const PROBE_TIMEOUT_MS = 10_000;

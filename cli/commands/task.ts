@@ -12,6 +12,7 @@ import { parseProgress, reporterFor, resolveMode } from '../progress.js';
 import { lockingOf, runLimits, runLocked } from '../run-locked.js';
 import { openSession } from '../session.js';
 import { UsageError } from '../usage-error.js';
+import { sayPlacement } from '../placement-notes.js';
 import { liveRulesNotes } from '../live-rules-notes.js';
 
 export const TASK_HELP = `Usage: bottle task <task> <agent> [--with-deps] [--force] [--allow-outside DIR]
@@ -53,8 +54,8 @@ export async function task(args: string[], cli: CliContext): Promise<number> {
     cwd: cli.cwd,
     withSubnets: true,
     keepLiveRules: values['keep-live-rules'] ?? false,
-    oneEngineOnly: true,
   });
+  if (sayPlacement(session, cli) > 0 || session.planned.length === 0) return 1;
   for (const line of await liveRulesNotes(session.planned.map((p) => p.plan), values['keep-live-rules'] ?? false)) cli.stderr(`${line}\n`);
   const item = def.scope === 'run' ? RUN_ITEM : session.planned[0]!.plan.slug;
   const mode = resolveMode(parseProgress(values.progress), cli.isTTY);

@@ -11,6 +11,9 @@ import { openSession } from '../session.js';
 import { preflight } from '../../lib/plan/preflight.js';
 import { UsageError } from '../usage-error.js';
 import { liveRulesNotes } from '../live-rules-notes.js';
+import { sayPlacement, shownNames } from '../placement-notes.js';
+import { withShownNames } from '../../lib/report/shown-names.js';
+import { leaveOldHosts } from '../leave-old-hosts.js';
 
 export const UP_HELP = `Usage: bottle up [agents..] [options]
 
@@ -21,6 +24,8 @@ Options:
       --state-dir DIR      state root (default: $BOTTLE_STATE_DIR, $XDG_STATE_HOME/bottle)
       --allow-outside DIR  let promptFile, skillsDir and skills resolve into DIR too (repeatable)
   -n, --count N            N bottles of each agent, named <agent>-1 .. <agent>-N
+      --host NAME          only bottles on this host of \`hosts:\` (new ones placed there; repeatable)
+      --reschedule         place anew the bottles whose host is unreachable or whose last run failed
       --force              run every task, even those up to date
       --fail-fast          stop everything at the first failure
       --dry-run            say what would run and what is up to date; change nothing
@@ -36,6 +41,8 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
     // --all: every agent, which is already what no names means.
     all: { type: 'boolean' },
     count: { type: 'string', short: 'n' },
+    host: { type: 'string', multiple: true },
+    reschedule: { type: 'boolean' },
     force: { type: 'boolean' },
     'fail-fast': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
@@ -58,12 +65,14 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
     cwd: cli.cwd,
     withSubnets: true,
     keepLiveRules: values['keep-live-rules'] ?? false,
-    oneEngineOnly: true,
+    reschedule: values.reschedule ?? false,
+    ...(values.host && { onlyHosts: values.host }),
   });
+  const notStarted = sayPlacement(session, cli);
   for (const line of await liveRulesNotes(session.planned.map((p) => p.plan), values['keep-live-rules'] ?? false)) cli.stderr(`${line}\n`);
   const problems = await preflight(session.planned.map((p) => p.plan));
   if (problems.length > 0) throw new UsageError(`cannot bring the bottles up:\n  - ${problems.join('\n  - ')}`);
-  if (values['dry-run']) return dryRun(session, cli, mode === 'json', values.force ?? false);
+  if (values['dry-run']) return Math.max(notStarted, await dryRun(session, cli, mode === 'json', values.force ?? false));
   const reporter = await reporterFor(resolveMode(mode, cli.isTTY), reporterStreams(cli), values.verbose ?? false);
   const result = await runLocked(session, upGraph(), {
     record: true,
@@ -72,8 +81,9 @@ export async function up(args: string[], cli: CliContext): Promise<number> {
     signal: cli.signal,
     failFast: values['fail-fast'] ?? false,
     force: values.force ?? false,
-    onEvent: reporter.sink,
+    ...(session.moves?.length && { beforeRun: () => leaveOldHosts(session.moves!, session.runEnv.backend, (line) => cli.stderr(`${line}\n`), cli.signal) }),
+    onEvent: mode === 'json' ? reporter.sink : withShownNames(reporter.sink, shownNames(session)),
   });
   await reporter.finish(result, { logPath: (bottle, task) => logFile(session.stateRoot, bottle, task) });
-  return exitCodeOf(result.status);
+  return Math.max(notStarted, exitCodeOf(result.status));
 }

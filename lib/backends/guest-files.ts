@@ -25,11 +25,11 @@ export interface Owner {
   gid: number;
 }
 
-/** The entries of a host directory tree, as `<under>/...` (the directory itself first, fresh). */
+/** The entries of a host directory tree, as `<under>/...` (the directory itself first, fresh); `under` '': what it holds, into a directory that stays. */
 export async function treeEntries(hostDir: string, under: string): Promise<GuestEntry[]> {
-  const entries: GuestEntry[] = [{ path: under, dir: true, mode: 0o755, fresh: true }];
+  const entries: GuestEntry[] = under ? [{ path: under, dir: true, mode: 0o755, fresh: true }] : [];
   for (const e of await walkTree(hostDir)) {
-    const path = `${under}/${e.path}`;
+    const path = under ? `${under}/${e.path}` : e.path;
     if (e.kind === 'dir') entries.push({ path, dir: true, mode: e.mode & 0o777 });
     else if (e.kind === 'link') entries.push({ path, link: e.target });
     else entries.push({ path, content: await readFile(e.full), mode: e.mode & 0o777 });

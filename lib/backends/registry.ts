@@ -44,3 +44,8 @@ function processEngineKey(): string | undefined {
     return undefined;
   }
 }
+
+/** Backends that are the same whatever the engine (a dry run's recorders, a test's fake): Docker's per engine is the kind's. */
+export function sameOnEveryEngine(backendFor: (kind: BackendKind) => Backend): RunBackends {
+  return Object.assign(backendFor, { dockerBackendFor: () => backendFor('docker') });
+}

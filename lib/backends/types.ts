@@ -59,8 +59,9 @@ export interface MachineSpec {
   ip?: string;
   /** Further networks (the bundle's way out). */
   extraNetworks?: { name: string }[];
+  /** This host's paths: only where the backend `sharesHostPaths`. */
   mounts?: { host: string; guest: string; readonly: boolean }[];
-  /** Named volumes (package caches), made when missing and owned by `user`; Docker only. */
+  /** Named volumes (package caches; a bundle's directories on a remote engine), made when missing and owned by `user`; Docker only. */
   volumes?: { name: string; guest: string; labels: Record<string, string> }[];
   command?: string[];
   /**
@@ -149,6 +150,13 @@ export interface Backend {
   readonly kind: BackendKind;
   /** Whether each bottle's network takes a subnet of the pool (lib/net/subnets.ts). */
   readonly takesSubnets: boolean;
+  /**
+   * Whether a machine can mount this host's paths (`MachineSpec.mounts`): an
+   * engine on this machine (a unix socket; smolvm). A remote engine (tcp://,
+   * ssh://) cannot: the bundle keeps its directories in volumes, synced with
+   * the host's (lib/provision/bundle-sync.ts).
+   */
+  readonly sharesHostPaths: boolean;
   /** The subnets its networks hold now; `ownNetworks` maps network names to the bottles they are. */
   subnetsInUse(ownNetworks: ReadonlySet<string>, options?: OpOptions): Promise<SubnetsInUse>;
   bundleAddress(network: NetworkSpec, bundle: string): BundleAddress;

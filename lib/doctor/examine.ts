@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import type { Backend, BackendKind, LabelledObject, OpOptions } from '../backends/types.js';
 import { bottleSlugs, knownBottles } from '../plan/known-bottles.js';
+import type { BottlePlan } from '../plan/types.js';
 import { bottleFiles, recordFile } from '../state/layout.js';
 import { itemDir } from '../state/root.js';
 import type { Finding } from './finding.js';
@@ -26,6 +27,8 @@ export interface DoctorOptions extends OpOptions {
   /** The backends whose labelled objects are judged: those in use here that can list them. */
   scanned: readonly BackendKind[];
   backendFor(kind: BackendKind): Backend;
+  /** The backend where a bottle's plan says its machines are (its kind, on its host's engine). */
+  backendOf(where: Pick<BottlePlan, 'backend' | 'host'>): Backend;
   /** The agents the manifest at this path names; null when there is no file there; throws when it does not load. */
   agentsOf(manifest: string): Promise<string[] | null>;
   /** Also judge objects of other state roots (those gone are `gone-root`). */
@@ -62,7 +65,7 @@ export async function examine(options: DoctorOptions): Promise<Examination> {
   const stale = await findStaleRecords({
     bottles: knownBottles(root),
     isHeld,
-    status: (kind, machines) => options.backendFor(kind).status(machines, options.signal ? { signal: options.signal } : {}),
+    status: (where, machines) => options.backendOf(where).status(machines, options.signal ? { signal: options.signal } : {}),
     agentsOf: options.agentsOf,
   });
   problems.push(...stale.problems);

@@ -8,7 +8,8 @@
  * down --purge`). A bottle a live run holds is not judged, nor is one the
  * backend stopped (`bottle up` starts it). It runs no graph (the CLI does).
  */
-import type { BackendKind, MachineState } from '../backends/types.js';
+import type { MachineState } from '../backends/types.js';
+import { groupByWhere, whereKey } from '../hosts/backend-of-plan.js';
 import type { KnownBottle } from '../plan/known-bottles.js';
 import type { BottlePlan } from '../plan/types.js';
 import type { Finding } from './finding.js';
@@ -21,7 +22,7 @@ export interface StaleRecordInputs {
   /** Whether a live run holds the bottle's state dir. */
   isHeld(dir: string): boolean;
   /** What the backend says of these machines. */
-  status(kind: BackendKind, machines: readonly string[]): Promise<Map<string, MachineState>>;
+  status(where: Pick<BottlePlan, 'backend' | 'host'>, machines: readonly string[]): Promise<Map<string, MachineState>>;
   /** The agents the manifest at this path names; null when there is no file there; throws when it does not load. */
   agentsOf(manifest: string): Promise<string[] | null>;
 }
@@ -39,12 +40,12 @@ export async function findStaleRecords(inputs: StaleRecordInputs): Promise<Stale
     .filter((c) => c.machines.length > 0);
   const states = new Map<string, MachineState>();
   const problems: string[] = [];
-  for (const kind of new Set(claimed.map((c) => c.plan.backend))) {
-    const names = claimed.filter((c) => c.plan.backend === kind).flatMap((c) => c.machines);
+  for (const group of groupByWhere(claimed)) {
+    const names = group.items.flatMap((c) => c.machines);
     try {
-      for (const [name, state] of await inputs.status(kind, names)) states.set(`${kind}/${name}`, state);
+      for (const [name, state] of await inputs.status(group.where, names)) states.set(`${whereKey(group.where)}/${name}`, state);
     } catch (error) {
-      problems.push(`could not ask ${kind} whether the machines of ${names.length} recorded bottle(s) exist: ${(error as Error).message}`);
+      problems.push(`could not ask ${group.label} whether the machines of ${names.length} recorded bottle(s) exist: ${(error as Error).message}`);
     }
   }
   const agents = new Map<string, Promise<string[] | null>>();
@@ -54,7 +55,7 @@ export async function findStaleRecords(inputs: StaleRecordInputs): Promise<Stale
   };
   const findings: Finding[] = [];
   for (const { plan, machines } of claimed) {
-    const gone = machines.filter((m) => states.get(`${plan.backend}/${m}`) === 'missing');
+    const gone = machines.filter((m) => states.get(`${whereKey(plan)}/${m}`) === 'missing');
     if (gone.length === 0) continue;
     findings.push({
       kind: 'stale-record',

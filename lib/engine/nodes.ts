@@ -15,6 +15,8 @@ export interface Node<C> {
   readonly item: string;
   readonly task: TaskDef<C>;
   readonly ctx: C;
+  /** Its item's resource scope (options.ts `Item.scope`). */
+  readonly scope: string | undefined;
   readonly rank: number;
   /**
    * Which ready node starts first (higher first): earlier items before later
@@ -53,11 +55,12 @@ export function expandNodes<C>(graph: Graph<C>, opts: NormalOptions<C>): Node<C>
   const position = new Map(tasks.map((t, i) => [t.id, i]));
   // Needs by task position: wiring a node is array indexing, not string look-ups.
   const needsAt = tasks.map((t) => (t.needs ?? []).map((n) => position.get(n)!));
-  const make = (item: string, task: TaskDef<C>, ctx: C): Node<C> => ({
+  const make = (item: string, task: TaskDef<C>, ctx: C, scope?: string): Node<C> => ({
     key: nodeKey(item, task.id),
     item,
     task,
     ctx,
+    scope,
     rank: graph.rank.get(task.id)!,
     priority: 0,
     needs: [],
@@ -71,7 +74,7 @@ export function expandNodes<C>(graph: Graph<C>, opts: NormalOptions<C>): Node<C>
   // One row per item, indexed by task position; run-scoped tasks share one node across rows.
   const runRow = tasks.map((t) => (t.scope === 'run' ? make(RUN_ITEM, t, opts.shared as C) : undefined));
   const rows: (Node<C> | undefined)[][] = [runRow];
-  for (const item of opts.items) rows.push(tasks.map((t, i) => (t.scope === 'run' ? runRow[i] : make(item.key, t, item.ctx))));
+  for (const item of opts.items) rows.push(tasks.map((t, i) => (t.scope === 'run' ? runRow[i] : make(item.key, t, item.ctx, item.scope))));
   const owned = (row: (Node<C> | undefined)[], i: number) => (row === runRow ? tasks[i]!.scope === 'run' : tasks[i]!.scope !== 'run');
   const span = Math.max(0, ...graph.rank.values()) + 1;
   rows.forEach((row, r) => row.forEach((node, i) => owned(row, i) && (node!.priority = (rows.length - r) * span + node!.rank)));

@@ -14,6 +14,7 @@ export interface NormalOptions<C> {
   shared: C | undefined;
   concurrency: number;
   resources: ReadonlyMap<string, number>;
+  scopedResources: ReadonlySet<string>;
   recorder: Recorder;
   clock: Clock;
   random: () => number;
@@ -57,6 +58,7 @@ export function normalizeOptions<C>(graph: Graph<C>, options: RunOptions<C>): No
     shared: options.shared,
     concurrency,
     resources,
+    scopedResources: new Set(options.scopedResources ?? []),
     recorder: options.recorder ?? noRecorder,
     clock: options.clock ?? realClock,
     random: options.random ?? Math.random,

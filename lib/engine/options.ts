@@ -13,6 +13,12 @@ export interface Item<C> {
   /** Unique, stable key (a bottle's slug). */
   key: string;
   ctx: C;
+  /**
+   * Where its work is done (a bottle's host): each named resource limit is
+   * counted per scope, so items of one scope never hold back another's.
+   * None: the run's one count.
+   */
+  scope?: string;
 }
 
 /** The key under which run-scoped nodes are recorded and reported. */
@@ -33,6 +39,8 @@ export interface RunOptions<C> {
   concurrency?: number;
   /** Named resource limits, e.g. `{ 'docker-run': 2 }`. */
   resources?: Readonly<Record<string, number>>;
+  /** The named limits counted per item scope (`Item.scope`: a host's engine work), each scope with the full limit; the others count the whole run. */
+  scopedResources?: readonly string[];
   recorder?: Recorder;
   clock?: Clock;
   /** In [0, 1); drives retry jitter. */

@@ -105,13 +105,22 @@ class Scheduler<C> implements AttemptHost<Node<C>> {
     const priority = node.priority;
     let job = () => this.global.add(() => this.execute(node), { priority });
     for (const name of [...(node.task.resources ?? [])].sort().reverse()) {
-      const queue = this.resourceQueues.get(name);
+      const queue = this.resourceQueue(name, node.scope);
       if (!queue) continue;
       const inner = job;
       job = () => queue.add(inner, { priority });
     }
     // execute() settles every node itself; this only guards against a bug there.
     job().catch((error: unknown) => this.end(node, 'failed', failedEntry(error)));
+  }
+
+  /** A named limit's queue; within a scope, one of its own with the same limit, made on first use. */
+  private resourceQueue(name: string, scope: string | undefined): PQueue | undefined {
+    const limit = this.opts.resources.get(name);
+    if (limit === undefined || scope === undefined || !this.opts.scopedResources.has(name)) return this.resourceQueues.get(name);
+    const key = `${name}@${scope}`;
+    if (!this.resourceQueues.has(key)) this.resourceQueues.set(key, new PQueue({ concurrency: limit }));
+    return this.resourceQueues.get(key);
   }
 
   private async execute(node: Node<C>): Promise<void> {

@@ -16,6 +16,8 @@ import { rootStates } from '../doctor/orphans.js';
 import { isHeld as heldByLiveRun } from '../doctor/stale-locks.js';
 import type { ItemRecord } from '../engine/index.js';
 import { bottleSlugs, knownBottles } from '../plan/known-bottles.js';
+import type { BottlePlan, PlacedHost } from '../plan/types.js';
+import { groupByWhere, isNamedHost, whereKey } from '../hosts/backend-of-plan.js';
 import { bottleFiles, recordFile } from '../state/layout.js';
 import { itemDir } from '../state/root.js';
 import { judgeState, type BottleMachines, type ListedState } from './bottle-state.js';
@@ -26,6 +28,8 @@ export interface ListedBottle {
   /** The manifest that made it; null for one only its backend's objects are left of. */
   manifest: string | null;
   backend: BackendKind;
+  /** The host it is placed on (`hosts:`); absent: the process's engine. */
+  host?: string;
   state: ListedState;
   /** When it was first made (ISO); null when the root holds nothing of it. */
   createdAt: string | null;
@@ -43,6 +47,8 @@ export interface ListOptions extends OpOptions {
   /** The state root (absolute). */
   root: string;
   backendFor(kind: BackendKind): Backend;
+  /** The backend where a bottle's plan says its machines are (its kind, on its host's engine). */
+  backendOf(where: Pick<BottlePlan, 'backend' | 'host'>): Backend;
   /** The backends whose labelled objects are looked at: those in use here that can list them. */
   scanned: readonly BackendKind[];
   /** Whether a live run holds a bottle's state dir; by default its lock, looked at on disk. */
@@ -55,6 +61,7 @@ interface Found {
   slug: string;
   manifest: string | null;
   backend: BackendKind;
+  host?: PlacedHost;
   createdAt: string | null;
   names: { agent: string; bundle: string } | null;
   record: ItemRecord | null;
@@ -82,6 +89,7 @@ export async function listBottles(options: ListOptions): Promise<Listing> {
     slug: b.slug,
     manifest: b.plan.manifest,
     backend: b.plan.backend,
+    ...(b.plan.host && { host: b.plan.host }),
     createdAt: firstMade(bottleFiles(b.plan.stateDir).plan, b.record),
     names: { agent: b.plan.machine, bundle: b.plan.bundle },
     record: b.record,
@@ -91,26 +99,30 @@ export async function listBottles(options: ListOptions): Promise<Listing> {
   found.push(...orphans(objects, root, known));
 
   const states = new Map<string, MachineState>();
-  const asked = new Set<BackendKind>();
-  for (const kind of new Set(found.map((f) => f.backend))) {
-    const names = found.filter((f) => f.backend === kind && f.names).flatMap((f) => [f.names!.agent, f.names!.bundle]).filter((name) => name !== '');
+  const asked = new Set<string>();
+  const where = (f: Found) => ({ backend: f.backend, ...(f.host && { host: f.host }) });
+  for (const group of groupByWhere(found.map((f) => ({ plan: where(f), f })))) {
+    const key = whereKey(group.where);
+    const names = group.items.filter((i) => i.f.names).flatMap((i) => [i.f.names!.agent, i.f.names!.bundle]).filter((name) => name !== '');
     try {
-      for (const [name, state] of await options.backendFor(kind).status(names, op)) states.set(`${kind}/${name}`, state);
-      asked.add(kind);
+      for (const [name, state] of await options.backendOf(group.where).status(names, op)) states.set(`${key}/${name}`, state);
+      asked.add(key);
     } catch (error) {
-      problems.push(`could not ask ${kind} what the machines of ${found.filter((f) => f.backend === kind).length} bottle(s) are: ${(error as Error).message}`);
+      problems.push(`could not ask ${group.label} what the machines of ${group.items.length} bottle(s) are: ${(error as Error).message}`);
     }
   }
 
   const isHeld = options.isHeld ?? heldByLiveRun;
   const bottles = found.map((f): ListedBottle => {
-    const stateOf = (name: string | undefined): MachineState => (name ? (states.get(`${f.backend}/${name}`) ?? 'missing') : 'missing');
-    const machines = asked.has(f.backend) ? { agent: stateOf(f.names?.agent), bundle: stateOf(f.names?.bundle) } : null;
+    const key = whereKey(where(f));
+    const stateOf = (name: string | undefined): MachineState => (name ? (states.get(`${key}/${name}`) ?? 'missing') : 'missing');
+    const machines = asked.has(key) ? { agent: stateOf(f.names?.agent), bundle: stateOf(f.names?.bundle) } : null;
     return {
       agent: f.agent,
       slug: f.slug,
       manifest: f.manifest,
       backend: f.backend,
+      ...(f.host && isNamedHost(f.host) && { host: f.host.name }),
       state: judgeState({ known: f.known, record: f.record, held: f.known && isHeld(f.dir), machines }),
       createdAt: f.createdAt,
       machines,

@@ -13,7 +13,7 @@ import { hash } from '../engine/index.js';
 import { bundleName, egressName, machineName, slugFor } from './slug.js';
 import { bottleFiles } from '../state/layout.js';
 import { allocateSubnets, egressSubnet, poolBase, poolCidr } from '../net/subnets.js';
-import { GIT_GATE_PORT, GUEST_CA_PATH, PROXY_PORT, SYSTEM_CA_BUNDLE, type BottlePlan, type CachePlan } from './types.js';
+import { GIT_GATE_PORT, GUEST_CA_PATH, PROXY_PORT, SYSTEM_CA_BUNDLE, type BottlePlan, type CachePlan, type PlacedHost } from './types.js';
 
 export interface PlanInputs {
   loaded: LoadedManifest;
@@ -23,10 +23,12 @@ export interface PlanInputs {
   stateRoot: string;
   home: string;
   env: NodeJS.ProcessEnv;
-  /** CIDRs of networks that are not these bottles' own. */
-  subnetsInUse: readonly string[];
-  /** Subnet each bottle had, by slug (its network, or its plan.json). */
+  /** CIDRs of networks that are not these bottles' own, on the engine of a host (by its name; undefined: the process's engine). */
+  subnetsInUse(host: string | undefined): readonly string[];
+  /** Subnet each bottle had on the host it is placed on, by slug (its network, or its plan.json). */
   previousSubnets: ReadonlyMap<string, string>;
+  /** The host each Docker bottle is placed on, by slug (lib/hosts/place-run.ts); none: the process's engine. */
+  hostOf?: ReadonlyMap<string, PlacedHost>;
   /** The backend when the bottle names none: the first one available. */
   defaultBackend: BackendKind;
   /** What a plan asks of a backend (lib/backends/registry.ts). */
@@ -69,11 +71,15 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
   const slugs = slugsOf(loaded, inputs.agents);
   const backends = inputs.agents.map((a) => manifest.bottles[manifest.agents[a.agent]!.bottle]!.backend ?? inputs.defaultBackend);
   const pool = poolBase(env);
-  const subnets = allocateSubnets(
-    slugs.filter((_, i) => inputs.backendFor(backends[i]!).takesSubnets).map((slug) => ({ slug, previous: inputs.previousSubnets.get(slug) ?? null })),
-    inputs.subnetsInUse,
-    pool,
-  );
+  const hostOf = (slug: string) => inputs.hostOf?.get(slug);
+  // Each engine has its own networks: subnets are allocated per host.
+  const takers = slugs.filter((_, i) => inputs.backendFor(backends[i]!).takesSubnets);
+  const subnets = new Map<string, string>();
+  for (const host of new Set(takers.map((slug) => hostOf(slug)?.name))) {
+    const mine = takers.filter((slug) => hostOf(slug)?.name === host);
+    const got = allocateSubnets(mine.map((slug) => ({ slug, previous: inputs.previousSubnets.get(slug) ?? null })), inputs.subnetsInUse(host), pool);
+    for (const [slug, subnet] of got) subnets.set(slug, subnet);
+  }
   return inputs.agents.map((instance, i) => {
     const agentName = instance.name;
     const agent = manifest.agents[instance.agent]!;
@@ -96,6 +102,7 @@ export function buildPlans(inputs: PlanInputs): PlannedBottle[] {
       bottle: agent.bottle,
       slug,
       backend: backends[i]!,
+      ...(hostOf(slug) && { host: hostOf(slug) }),
       machine: machineName(slug),
       bundle,
       network,

@@ -5,7 +5,7 @@
  * task context, never in plan.json).
  */
 import type { BackendKind, NetworkSpec } from '../backends/types.js';
-import type { Credential, EgressRule, SecretPattern } from '../manifest/types.js';
+import type { Credential, EgressRule, Host, SecretPattern } from '../manifest/types.js';
 
 export type { EgressRule };
 
@@ -43,6 +43,13 @@ export interface BottlePlan {
   /** `<agent>-<5 chars>`, stable for the same agent and manifest location. */
   slug: string;
   backend: BackendKind;
+  /**
+   * The Docker Engine the bottle is placed on (lib/hosts/placement.ts), decided
+   * once and kept: the manifest's host as it was then, so every later command
+   * reaches it without the manifest. Absent: the process's engine (a plan
+   * written before hosts existed, or a smolvm bottle).
+   */
+  host?: PlacedHost;
   /** `claude-bottle-<slug>` */
   machine: string;
   /** `claude-bottle-<slug>-bundle` */
@@ -88,6 +95,9 @@ export interface BottlePlan {
   /** Names of the guest env variables (values are in the task context only). */
   envNames: string[];
 }
+
+/** A manifest host as a plan keeps it: its name, how to reach its engine, and whether plain TCP was allowed. */
+export type PlacedHost = Pick<Host, 'name' | 'engine' | 'insecure'>;
 
 export interface GatePlan {
   /** The bare repository's directory name under the gate's root, and the path of its URL. */

@@ -50,10 +50,13 @@ export async function writeEgressFiles(inputs: EgressFileInputs, ca: CaFiles & {
   return { issued };
 }
 
-/** Whether the policy and credentials on disk are what `inputs` make (a changed key or dropped live rule is not). */
-export async function egressFilesCurrent(inputs: EgressFileInputs): Promise<boolean> {
-  const { plan, files } = inputs;
-  const [policy, credentials] = await Promise.all([readOr(files.egressPolicy), readOr(files.credentials)]);
+/** Reads one of the live files; undefined when it is not there. */
+export type LiveFileReader = (name: 'egressPolicy' | 'credentials') => Promise<string | undefined>;
+
+/** Whether the policy and credentials the proxy reads are what `inputs` make (a changed key or dropped live rule is not): the host's files, or as `read` reads them (the bundle's own copy: lib/provision/bundle-sync.ts). */
+export async function egressFilesCurrent(inputs: EgressFileInputs, read: LiveFileReader = (name) => readOr(inputs.files[name])): Promise<boolean> {
+  const { plan } = inputs;
+  const [policy, credentials] = await Promise.all([read('egressPolicy'), read('credentials')]);
   return policy === policyText(egressPolicy(plan, inputs.live)) && credentials === credentialsText(plan, inputs.credentialValues);
 }
 

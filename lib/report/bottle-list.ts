@@ -14,6 +14,8 @@ export interface ListRow {
   agent: string;
   slug: string;
   backend: string;
+  /** The host it is placed on, when the manifest has `hosts:`. */
+  host?: string;
   state: string;
   /** The manifest that made it, or null (only its backend's objects are left). */
   manifest: string | null;
@@ -40,7 +42,7 @@ export function bottleListLines(given: readonly ListRow[], options: ListTableOpt
     [
       { head: 'AGENT', cells: cells((r) => r.agent) },
       { head: 'STATE', cells: cells((r) => r.state) },
-      { head: 'BACKEND', cells: cells((r) => r.backend) },
+      { head: 'BACKEND', cells: cells((r) => (r.host ? `${r.backend}@${r.host}` : r.backend)) },
       { head: 'CREATED', cells: cells((r) => (r.createdMs === null ? '-' : ageText(options.now - r.createdMs))) },
       { head: 'MANIFEST', cells: cells((r) => r.manifest ?? '-'), minWidth: MIN_MANIFEST },
       { head: 'SLUG', cells: cells((r) => r.slug), optional: true },

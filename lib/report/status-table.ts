@@ -26,6 +26,8 @@ export interface BottleStatus {
   agent: string;
   slug: string;
   backend: string;
+  /** The host it is placed on, when the manifest names hosts. */
+  host?: string;
   state: BottleState;
   /** Per task id, as the record has it. */
   tasks: Readonly<Record<string, { status: Status; error?: string }>>;
@@ -71,6 +73,7 @@ export function statusLines(given: readonly BottleStatus[], options: StatusTable
       column('AGENT', (b) => b.agent, { minWidth: MIN_AGENT, maxWidth: Math.max(MIN_AGENT, Math.floor(options.columns * MAX_AGENT_SHARE)) }),
       column('SLUG', (b) => b.slug, { optional: true }),
       ...(backends.size > 1 ? [column('BACKEND', (b) => b.backend)] : []),
+      ...(bottles.some((b) => b.host !== undefined) ? [column('HOST', (b) => b.host ?? '-')] : []),
       column('STATE', (b) => b.state),
       column('TASKS', (b) => taskSummary(b.tasks), { minWidth: MIN_TASKS }),
       ...(probed ? [column('MACHINE', (b) => b.machine ?? '?')] : []),

@@ -18,6 +18,8 @@
  *     gate/<agent>.git                 the bare repository the git gate serves, mounted writable
  *     host-git.config                  the only git config bottle's own git commands read (safe.directory)
  *     supervise/                       messages.jsonl (the supervise daemon's) and answers.jsonl (bottle answer's), mounted writable
+ *     (on an engine that cannot mount host paths, the bundle has volumes in place of
+ *     bundle/, egress/, gate/ and supervise/, kept in step with them: lib/provision/bundle-sync.ts)
  *     live-rules.json                  what bottle allow/deny changed since the last up
  *     stopped.json                     when `bottle stop` stopped its machines (stop-mark.ts), until `bottle start`
  *

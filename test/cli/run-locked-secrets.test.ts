@@ -14,6 +14,7 @@ import type { Session } from '../../cli/session.js';
 import type { BottlePlan } from '../../lib/plan/types.js';
 import { defaultLimits } from '../../lib/limits/names.js';
 import { tempDir } from '../state/temp-dir.js';
+import { sameOnEveryEngine } from '../../lib/backends/registry.js';
 
 const SECRET = 'tok-7f3c9a1e55d2b8';
 
@@ -41,7 +42,7 @@ describe('a run with secrets', () => {
   it('writes [secret] where a task prints, returns or fails with one, and the value nowhere', async () => {
     const root = await tempDir();
     const plan = { slug: 'demo-ab12c', stateDir: join(root, 'demo-ab12c') } as BottlePlan;
-    const runEnv: RunEnv = { stateRoot: root, images: undefined as never, backend: () => undefined as never, once: oncePerRun() };
+    const runEnv: RunEnv = { stateRoot: root, images: undefined as never, backend: sameOnEveryEngine(() => undefined as never), once: oncePerRun() };
     const session: Session = {
       manifestPath: join(root, 'bottle.yaml'),
       limits: defaultLimits(),

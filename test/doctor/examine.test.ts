@@ -23,7 +23,7 @@ const container = (slug: string, root: string): LabelledObject => ({
 });
 
 function options(root: string, docker: Backend): DoctorOptions {
-  return { root, scanned: ['docker'], backendFor: () => docker, agentsOf: async () => null, otherRoots: true, now: Date.now() };
+  return { root, scanned: ['docker'], backendFor: () => docker, backendOf: () => docker, agentsOf: async () => null, otherRoots: true, now: Date.now() };
 }
 
 describe('examine', () => {

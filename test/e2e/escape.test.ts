@@ -6,15 +6,16 @@
  * hardening. Everything the test listens with (a TCP service and a logging DNS
  * server) runs on this machine; nothing is sent anywhere else.
  */
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bottle, REPO, type CliRun } from '../helpers/cli.js';
 import { hostIn } from '../../lib/net/subnets.js';
 import { dockerOut, guest } from '../helpers/docker.js';
+import { ASK, hostAddresses, PROBE, startDnsLogger, type DnsLogger } from '../helpers/escape-probes.js';
 
 let work: string;
 let env: Record<string, string>;
@@ -24,7 +25,7 @@ let service: Server;
 let servicePort: number;
 const serviceSeen: string[] = [];
 const dnsSeen: string[] = [];
-let dns: { udp: UdpSocket; tcp: Server };
+let dns: DnsLogger;
 
 const manifest = `
 bottles:
@@ -37,46 +38,6 @@ agents:
   beta: { bottle: dev }
 `;
 
-/** Connects from inside a guest to each [host, port]; says `open`, or how it failed. */
-const PROBE = `
-const net = require('net');
-const targets = JSON.parse(process.argv[1]);
-Promise.all(targets.map(([host, port]) => new Promise((done) => {
-  const s = net.connect({ host, port });
-  const t = setTimeout(() => { s.destroy(); done(host + ':' + port + ' timeout'); }, 3000);
-  s.on('connect', () => { clearTimeout(t); s.destroy(); done(host + ':' + port + ' open'); });
-  s.on('error', (e) => { clearTimeout(t); done(host + ':' + port + ' ' + e.code); });
-}))).then((r) => console.log(JSON.stringify(r)));
-`;
-
-/** Sends a DNS query for `name` to each server, over UDP, from inside a guest. */
-const ASK = `
-const dgram = require('dgram');
-const [name, ...servers] = process.argv.slice(1);
-const q = Buffer.concat([Buffer.from([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
-  ...name.split('.').map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])), Buffer.from([0, 0, 1, 0, 1])]);
-const s = dgram.createSocket('udp4');
-s.on('error', () => {});
-for (const server of servers) s.send(q, 53, server);
-setTimeout(() => s.close(), 1500);
-`;
-
-function hostAddresses(): string[] {
-  return Object.values(networkInterfaces())
-    .flat()
-    .filter((a) => a && a.family === 'IPv4' && !a.internal)
-    .map((a) => a!.address);
-}
-
-async function startDnsLogger(): Promise<{ udp: UdpSocket; tcp: Server }> {
-  const udp = createSocket('udp4');
-  udp.on('message', (m) => dnsSeen.push(m.toString('latin1')));
-  await new Promise<void>((ok, fail) => udp.once('error', fail).bind(53, '0.0.0.0', () => ok()));
-  const tcp = createServer((c) => c.on('data', (d) => dnsSeen.push(d.toString('latin1'))));
-  await new Promise<void>((ok) => tcp.listen(53, '0.0.0.0', ok));
-  return { udp, tcp };
-}
-
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'bottle-escape-'));
   await cp(join(REPO, 'examples', 'skills'), join(work, 'skills'), { recursive: true });
@@ -88,7 +49,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((ok) => service.listen(0, '0.0.0.0', ok));
   servicePort = (service.address() as { port: number }).port;
-  dns = await startDnsLogger();
+  dns = await startDnsLogger((q) => dnsSeen.push(q));
   up = await bottle(['up', '-f', join(work, 'bottle.yaml'), '--progress', 'json'], env);
   expect(up.exitCode, up.stderr + JSON.stringify(up.events.filter((e) => e.status === 'failed'))).toBe(0);
   plans = [];
@@ -99,8 +60,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   service?.close();
-  dns?.udp.close();
-  dns?.tcp.close();
+  dns?.close();
   if (work) {
     await bottle(['down', '-f', join(work, 'bottle.yaml'), '--purge'], env);
     await rm(work, { recursive: true, force: true });

@@ -10,9 +10,9 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOST_TIMEOUT_MS } from '../../cli/commands/hosts.js';
+import { HOST_TIMEOUT_MS } from '../../lib/hosts/place-run.js';
 import { bottle } from '../helpers/cli.js';
-import { startEngineInNetns, type TestEngine } from '../helpers/engine-in-netns.js';
+import { startTlsAndPlainEngines, type TestEngine } from '../helpers/engine-in-netns.js';
 
 let tlsEngine: TestEngine;
 let plainEngine: TestEngine;
@@ -21,12 +21,7 @@ let dir: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  if (process.getuid?.() !== 0) throw new Error(`these tests need root (network namespaces, veth, dockerd); running as uid ${process.getuid?.()}`);
-  const results = await Promise.allSettled([startEngineInNetns({ tls: true }), startEngineInNetns({ tls: false })]);
-  for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  [tlsEngine, plainEngine] = started as [TestEngine, TestEngine];
+  [tlsEngine, plainEngine] = await startTlsAndPlainEngines(started);
   dir = await mkdtemp(join(tmpdir(), 'bottle-hosts-'));
   await mkdir(join(dir, 'certs'));
   for (const part of ['ca', 'cert', 'key'] as const) await copyFile(tlsEngine.tls![part], join(dir, 'certs', `${part}.pem`));

@@ -29,7 +29,8 @@
  *   host engine's `/docker`, so `stop()` can find and kill a container whose
  *   engine died without stopping it (cgroup-tree.ts), and remove the parent
  *   directory runc leaves behind.
- * It does not pull images (the namespace has no route out): copy-image.ts.
+ * It does not pull images (the namespace has no route out): copy-image.ts
+ * (lib/docker/stream-image.ts).
  */
 import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
@@ -186,4 +187,20 @@ async function waitUntilUp(name: string, proc: DockerdProcess, ping: (ms: number
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`dockerd for the test engine ${name} ended (${proc.howItEnded()}) before it answered GET /_ping; its log ended:\n${await logTail(logPath)}`);
+}
+
+/**
+ * A TLS engine and a plain one, started at once, for a test file's
+ * beforeAll (root only: network namespaces, veth, dockerd). Each started
+ * engine is pushed onto `started` as soon as it is up, so the file's
+ * afterAll stops it even when the other failed to start.
+ */
+export async function startTlsAndPlainEngines(started: TestEngine[]): Promise<[TestEngine, TestEngine]> {
+  if (process.getuid?.() !== 0) throw new Error(`these tests need root (network namespaces, veth, dockerd); running as uid ${process.getuid?.()}`);
+  const results = await Promise.allSettled([startEngineInNetns({ tls: true }), startEngineInNetns({ tls: false })]);
+  for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [tls, plain] = results as [PromiseFulfilledResult<TestEngine>, PromiseFulfilledResult<TestEngine>];
+  return [tls.value, plain.value];
 }

@@ -49,7 +49,7 @@ describe('listBottles', () => {
     const a = await bottle(root, 'alpha-11111', '/work/one/bottle.yaml', { startedAt: '2026-01-02T03:04:05.000Z', planAt: new Date('2026-01-02T03:04:06Z') });
     const b = await bottle(root, 'beta-22222', '/work/two/bottle.yaml', { startedAt: '2026-01-03T00:00:00.000Z', planAt: new Date('2026-01-02T00:00:00Z') });
     const backend = docker({ [a.machine]: 'running', [a.bundle]: 'running', [b.machine]: 'stopped', [b.bundle]: 'stopped' });
-    const { bottles, problems } = await listBottles({ root, backendFor: () => backend, scanned: ['docker'], isHeld: noLocks });
+    const { bottles, problems } = await listBottles({ root, backendFor: () => backend, backendOf: () => backend, scanned: ['docker'], isHeld: noLocks });
     expect(problems).toEqual([]);
     expect(bottles).toEqual([
       { agent: 'alpha', slug: 'alpha-11111', manifest: '/work/one/bottle.yaml', backend: 'docker', state: 'up', createdAt: '2026-01-02T03:04:05.000Z', machines: { agent: 'running', bundle: 'running' } },
@@ -67,7 +67,7 @@ describe('listBottles', () => {
       { type: 'machine', name: 'claude-bottle-other-44444', labels: label('other-44444', '/elsewhere/state') },
     ];
     const backend = docker({ 'claude-bottle-ghost-33333': 'running', 'claude-bottle-ghost-33333-bundle': 'stopped' }, objects);
-    const { bottles } = await listBottles({ root, backendFor: () => backend, scanned: ['docker'], isHeld: noLocks });
+    const { bottles } = await listBottles({ root, backendFor: () => backend, backendOf: () => backend, scanned: ['docker'], isHeld: noLocks });
     expect(bottles).toEqual([
       { agent: 'ghost', slug: 'ghost-33333', manifest: null, backend: 'docker', state: 'orphaned', createdAt: null, machines: { agent: 'running', bundle: 'stopped' } },
     ]);
@@ -79,7 +79,7 @@ describe('listBottles', () => {
     const downed = await bottle(root, 'downed-66666', '/m/bottle.yaml', { record: false });
     const held = await bottle(root, 'held-77777', '/m/bottle.yaml');
     const backend = docker({ [gone.bundle]: 'running', [held.machine]: 'running' });
-    const { bottles } = await listBottles({ root, backendFor: () => backend, scanned: ['docker'], isHeld: (dir) => dir === held.stateDir });
+    const { bottles } = await listBottles({ root, backendFor: () => backend, backendOf: () => backend, scanned: ['docker'], isHeld: (dir) => dir === held.stateDir });
     expect(Object.fromEntries(bottles.map((b) => [b.slug, b.state]))).toEqual({ 'downed-66666': 'down', 'gone-55555': 'orphaned', 'held-77777': 'busy' });
     expect(bottles.find((b) => b.slug === downed.slug)?.createdAt).not.toBeNull();
   });
@@ -91,7 +91,7 @@ describe('listBottles', () => {
       listLabelled: async () => Promise.reject(new Error('cannot reach dockerd')),
       status: async () => Promise.reject(new Error('cannot reach dockerd')),
     } as unknown as Backend;
-    const { bottles, problems } = await listBottles({ root, backendFor: () => down, scanned: ['docker'], isHeld: noLocks });
+    const { bottles, problems } = await listBottles({ root, backendFor: () => down, backendOf: () => down, scanned: ['docker'], isHeld: noLocks });
     expect(bottles.map((b) => [b.slug, b.state, b.machines])).toEqual([['alpha-11111', 'unknown', null]]);
     expect(problems).toEqual([
       'could not list what docker holds of bottles (by their labels): cannot reach dockerd',

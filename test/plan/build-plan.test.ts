@@ -15,7 +15,7 @@ const base = {
   stateRoot: '/state',
   home: '/root',
   env: {},
-  subnetsInUse: ['172.17.0.0/16'],
+  subnetsInUse: () => ['172.17.0.0/16'],
   previousSubnets: new Map<string, string>(),
   defaultBackend: 'docker' as const,
   backendFor: backendsForRun(),

@@ -9,6 +9,7 @@ import { parseManifest } from '../../lib/manifest/parse.js';
 import { buildPlans, instancesOf } from '../../lib/plan/build-plan.js';
 import { createSmolvmBackend } from '../../lib/backends/smolvm/backend.js';
 import { cliTransport } from '../../lib/backends/smolvm/cli.js';
+import { sameOnEveryEngine } from '../../lib/backends/registry.js';
 import { upGraph } from '../../graphs/up.js';
 import { builtImages } from '../../lib/images/images.js';
 import { oncePerRun, type BottleCtx } from '../../tasks/context.js';
@@ -24,12 +25,12 @@ export async function smolvmBottle(work: string, fake: FakeSmolvm, agent: Record
     stateRoot: join(work, 'state'),
     home: join(work, 'home'),
     env,
-    subnetsInUse: [],
+    subnetsInUse: () => [],
     previousSubnets: new Map(),
     defaultBackend: 'docker',
     backendFor: () => backend,
   });
-  return { stateRoot: join(work, 'state'), images: builtImages(join(work, 'cache')), backend: () => backend, once: oncePerRun(), ...planned!, credentialValues: [] };
+  return { stateRoot: join(work, 'state'), images: builtImages(join(work, 'cache')), backend: sameOnEveryEngine(() => backend), once: oncePerRun(), ...planned!, credentialValues: [] };
 }
 
 /** `bottle task <task> <agent>` against one record: needs' outputs come from earlier runs. */

@@ -12,6 +12,7 @@
 import type Docker from 'dockerode';
 import { TaskError } from '../../engine/index.js';
 import { abortOn, call, docker, effect, isNotFound, statusOf } from '../../docker/client.js';
+import type { EnsureImage } from '../../docker/ship-image.js';
 import { createContainer } from './create-container.js';
 import { ensureVolumes } from './volumes.js';
 import type { FilesRequest, MachineInfo, MachineSpec, MachineState, OpOptions, ReadMachineFile } from '../types.js';
@@ -20,9 +21,10 @@ import { machineLabels, reuseOrRecreate } from '../reuse.js';
 import type { Inventory } from './inventory.js';
 
 /** Puts several file sets into a container (running or not) in one archive: files.ts. */
-export type PutAll = (machine: string, requests: readonly FilesRequest[], options: OpOptions) => Promise<void>;
+export type PutAll = (machine: string, requests: readonly FilesRequest[], options: OpOptions, apart?: boolean) => Promise<void>;
 
-export function startContainer(spec: MachineSpec, inventory: Inventory, putAll: PutAll, options: OpOptions): Promise<MachineInfo> {
+/** `ensureImage`: for an engine not the process's, gets it the image from the process's engine (ship-image.ts). */
+export function startContainer(spec: MachineSpec, inventory: Inventory, putAll: PutAll, options: OpOptions, ensureImage?: EnsureImage): Promise<MachineInfo> {
   const container = docker().getContainer(spec.name);
   const start = async () => {
     options.log?.(`start ${spec.name}`);
@@ -42,6 +44,7 @@ export function startContainer(spec: MachineSpec, inventory: Inventory, putAll: 
     },
     remove: () => removeContainer(spec.name, inventory, options),
     async create() {
+      await ensureImage?.(spec.image, options);
       await ensureVolumes(spec, options);
       options.log?.(`create ${spec.name} from ${spec.image}`);
       const made = await createContainer(spec, createBody(spec), options).catch(explainStorageOpt(spec));
@@ -52,7 +55,7 @@ export function startContainer(spec: MachineSpec, inventory: Inventory, putAll: 
         }
         const read: ReadMachineFile = (path, maxBytes) => readRegularFile(spec.name, path, maxBytes, options.signal);
         const files = (await spec.initialFiles?.(read)) ?? [];
-        if (files.length > 0) await putAll(spec.name, files, options);
+        if (files.length > 0) await putAll(spec.name, files, options, spec.readOnlyRoot);
       }
       await start();
       inventory.setContainer(spec.name, { id: made.id, running: true, labels: machineLabels(spec), image: spec.image, neverStarted: false });

@@ -27,14 +27,25 @@ export function dockerFiles(inventory: Inventory) {
     return { uid: Number(uid), gid: Number(gid) };
   }
 
+  async function putFiles(machine: string, files: FilesRequest, options: OpOptions): Promise<void> {
+    const archive = await packGuestFiles(files.entries, await ownerOf(machine, files.user, options), { placeholders: true });
+    options.log?.(`put ${[...new Set(files.entries.map((e) => e.path.split('/')[0]))].join(', ')} into ${machine}:${files.dir}`);
+    await putArchive(machine, files.dir, archive, options.signal);
+  }
+
   return {
-    async putFiles(machine: string, files: FilesRequest, options: OpOptions): Promise<void> {
-      const archive = await packGuestFiles(files.entries, await ownerOf(machine, files.user, options), { placeholders: true });
-      options.log?.(`put ${[...new Set(files.entries.map((e) => e.path.split('/')[0]))].join(', ')} into ${machine}:${files.dir}`);
-      await putArchive(machine, files.dir, archive, options.signal);
-    },
-    /** Several requests as one archive unpacked at `/` (a new machine's files: one unpack, not one per request). */
-    async putAll(machine: string, requests: readonly FilesRequest[], options: OpOptions): Promise<void> {
+    putFiles,
+    /**
+     * Several requests as one archive unpacked at `/` (a new machine's files:
+     * one unpack, not one per request). `apart`: one archive per directory,
+     * for a machine with a read-only root, which Docker unpacks nothing into
+     * (each directory must then be a writable mount).
+     */
+    async putAll(machine: string, requests: readonly FilesRequest[], options: OpOptions, apart = false): Promise<void> {
+      if (apart) {
+        for (const request of mergeRequests(requests)) await putFiles(machine, request, options);
+        return;
+      }
       const parts = await Promise.all(mergeRequests(requests).map(async (r) => ({ base: r.dir.replace(/^\/+|\/+$/g, ''), owner: await ownerOf(machine, r.user, options), entries: r.entries })));
       options.log?.(`put ${requests.length} file set(s) into ${machine}:/`);
       await putArchive(machine, '/', await packParts(parts, { placeholders: true }), options.signal);

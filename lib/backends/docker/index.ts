@@ -9,12 +9,16 @@
  * probe of the run on that engine. Each bottle has a network of its own
  * with a /28 of the pool (the bundle at .2, found by name through Docker's
  * DNS), and the pool is what the proxy refuses besides the private ranges.
+ * On an engine not the process's, a machine's image is sent from the
+ * process's engine first when that engine lacks it (ship-image.ts).
  * It does not pick the engine of a bottle.
  */
 import { withEngine } from '../../docker/client.js';
 import { describeEndpoint, type Endpoint } from '../../docker/endpoint.js';
+import { defaultEndpoint } from '../../docker/engine-scope.js';
 import { execInContainer } from '../../docker/exec.js';
 import { openExecStream } from '../../docker/exec-stream.js';
+import { imageShipper } from '../../docker/ship-image.js';
 import { hostIn } from '../../net/subnets.js';
 import type { Backend } from '../types.js';
 import { containerStates, removeContainer, startContainer } from './containers.js';
@@ -35,9 +39,15 @@ export function createDockerBackend(endpoint?: Endpoint): Backend {
   const files = dockerFiles(inventory);
   const copies = dockerCopies(files.putFiles);
   const on = endpoint ? ` on the Docker Engine at ${describeEndpoint(endpoint)}` : '';
+  // Images are built on the process's engine: another engine gets them from it, once per image for this instance.
+  const ensureImage = endpoint ? imageShipper(endpoint) : undefined;
   return onEngine(endpoint, {
     kind: 'docker',
     takesSubnets: true,
+    // Read when first asked: the process's engine is found then (as its first call would).
+    get sharesHostPaths() {
+      return onUnixSocket(endpoint);
+    },
     subnetsInUse: (own, options) => dockerSubnets(own, inventory, options),
     bundleAddress: (network, bundle) => ({ ip: hostIn(subnetOf(network), 2), host: bundle }),
     reservedRanges: (pool) => [pool],
@@ -45,7 +55,7 @@ export function createDockerBackend(endpoint?: Endpoint): Backend {
     ensureNetwork: (network, options) => ensureNetworks(network, inventory, options),
     networkExists: (network, options) => networksExist(network, inventory, options),
     removeNetwork: (network, options) => removeNetworks(network, inventory, options),
-    startMachine: (spec, options) => startContainer(spec, inventory, files.putAll, options),
+    startMachine: (spec, options) => startContainer(spec, inventory, files.putAll, options, ensureImage),
     status: (names, options) => containerStates(names, inventory, options),
     stopMachine: (name, options) => stopContainer(name, inventory, options),
     resumeMachine: (name, options) => resumeContainer(name, inventory, options),
@@ -70,9 +80,26 @@ export function createDockerBackend(endpoint?: Endpoint): Backend {
  * another engine's scope still works on its own.
  */
 function onEngine(endpoint: Endpoint | undefined, backend: Backend): Backend {
-  const scoped: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(backend)) {
-    scoped[name] = typeof value === 'function' ? (...args: unknown[]) => withEngine(endpoint, () => (value as (...a: unknown[]) => unknown)(...args)) : value;
+  const scoped = {};
+  // Descriptors, not values: a getter stays a getter.
+  for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(backend))) {
+    const value: unknown = descriptor.value;
+    const wrapped = typeof value === 'function' ? { ...descriptor, value: (...args: unknown[]) => withEngine(endpoint, () => (value as (...a: unknown[]) => unknown)(...args)) } : descriptor;
+    Object.defineProperty(scoped, name, wrapped);
   }
-  return scoped as unknown as Backend;
+  return scoped as Backend;
+}
+
+/**
+ * Whether the engine is this machine's, reached over a unix socket (its
+ * containers can mount this host's paths), not tcp:// or ssh://. The
+ * process's engine when none is given; one its environment cannot name is
+ * taken for the local socket (every call to it fails anyway, saying why).
+ */
+function onUnixSocket(endpoint: Endpoint | undefined): boolean {
+  try {
+    return (endpoint ?? defaultEndpoint()).socketPath !== undefined;
+  } catch {
+    return true;
+  }
 }

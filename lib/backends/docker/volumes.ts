@@ -1,11 +1,13 @@
 /**
  * The named volumes a machine mounts (package caches, shared by a
- * manifest's bottles): made when missing, with their labels, and handed to
+ * manifest's bottles; a bundle's directories on a remote engine, its
+ * bottle's own: lib/provision/bundle-sync.ts): made when missing, with their labels, and handed to
  * the machine's user before first use (a new volume's root is root's), by a
  * throwaway container of the machine's own image with no network that runs
  * one `chown` of the volume's root. Making one twice is harmless (Docker
  * returns the one there; the chown is the same). It never mounts a host path.
- * `down --purge` of a whole manifest removes them again by their labels.
+ * `down --purge` of a whole manifest removes the caches again by their
+ * labels, `down` a bundle's.
  */
 import { abortOn, call, docker, effect, isNotFound, statusOf } from '../../docker/client.js';
 import type { MachineSpec, OpOptions } from '../types.js';
@@ -31,12 +33,14 @@ export async function ensureVolumes(spec: MachineSpec, options: OpOptions): Prom
 /** The volume's root to the machine's user: `chown <user>: /volume` as root, in the machine's image, no network. */
 async function handOver(spec: MachineSpec, volume: string, options: OpOptions): Promise<void> {
   const user = spec.user ?? 'root';
+  // `name` (and its login group) or `uid:gid` as given.
+  const owner = user.includes(':') ? user : `${user}:`;
   const what = `chown of volume ${volume} to ${user}`;
   const container = await call(`docker create (${what})`, () =>
     docker().createContainer({
       Image: spec.image,
       User: '0',
-      Entrypoint: ['chown', `${user}:`, MOUNT],
+      Entrypoint: ['chown', owner, MOUNT],
       Cmd: [],
       Labels: { 'bot-bottle.role': 'volume-init' },
       HostConfig: { NetworkMode: 'none', Mounts: [{ Type: 'volume', Source: volume, Target: MOUNT }] },

@@ -100,6 +100,8 @@ export function createSmolvmBackend(options: SmolvmBackendOptions): Backend {
 
     // smolvm addresses its networks itself (fabric.ts): no subnet of ours, no DNS, the bundle first.
     takesSubnets: false,
+    // Its machines run on this host and mount its paths.
+    sharesHostPaths: true,
     subnetsInUse: async () => ({ inUse: [], own: new Map<string, string>() }),
     bundleAddress: () => ({ ip: FIRST_MEMBER_IP, host: FIRST_MEMBER_IP }),
     reservedRanges: () => [FABRIC_RANGE],

@@ -5,12 +5,12 @@
  * as `bottle hosts` shows it: a URL with no TLS file and no password in it.
  * It connects to nothing.
  */
-import { dockerEndpoint, type Endpoint } from '../lib/docker/endpoint.js';
-import { endpointOfHost } from '../lib/docker/host-endpoint.js';
-import { INSECURE_HOW } from '../lib/manifest/hosts.js';
-import type { Host } from '../lib/manifest/types.js';
+import { dockerEndpoint, type Endpoint } from '../docker/endpoint.js';
+import { endpointOfHost } from '../docker/host-endpoint.js';
+import { INSECURE_HOW } from '../manifest/hosts.js';
+import type { PlacedHost } from '../plan/types.js';
 
-export function endpointOfManifestHost(host: Host, env: NodeJS.ProcessEnv): Endpoint {
+export function endpointOfManifestHost(host: PlacedHost, env: NodeJS.ProcessEnv): Endpoint {
   const { engine } = host;
   const name = `hosts.${host.name}`;
   if (engine.kind === 'local') return dockerEndpoint(env);
@@ -28,7 +28,7 @@ export function shownEndpoint(endpoint: Endpoint): string {
 }
 
 /** The host as the manifest names it, for when no endpoint could be made of it. */
-export function writtenEndpoint(host: Host): string {
+export function writtenEndpoint(host: PlacedHost): string {
   const { engine } = host;
   if (engine.kind === 'local') return 'the local engine';
   if (engine.kind === 'context') return `context "${engine.context}"`;
