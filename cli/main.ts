@@ -7,6 +7,7 @@
  * stderr (a failed task): its control characters are printed escaped.
  */
 import { EngineError } from '../lib/engine/index.js';
+import { packageVersion } from '../lib/images/paths.js';
 import { ManifestError } from '../lib/manifest/errors.js';
 import { terminalLines, terminalText } from '../lib/report/terminal-text.js';
 import { StateError } from '../lib/state/errors.js';
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[], cli: CliContext) =
   allow: async () => (await import('./commands/allow.js')).allow,
   deny: async () => (await import('./commands/allow.js')).deny,
   doctor: async () => (await import('./commands/doctor.js')).doctor,
+  check: async () => (await import('./commands/check.js')).check,
   hosts: async () => (await import('./commands/hosts.js')).hosts,
   validate: async () => (await import('./commands/validate.js')).validate,
   schema: async () => (await import('./commands/schema.js')).schema,
@@ -64,6 +66,7 @@ Commands:
   allow <agent> <host> let a running bottle reach a host, at once (no restart)
   deny <agent> <host>  refuse a host to a running bottle, at once
   doctor               find orphans, stale records and locks, temp files (--fix, --json)
+  check                before the first up: engine, platform, disk, base image, Node (--json)
   hosts                the manifest's Docker Engines: reachable, version, CPUs, memory, bottles (--json)
   validate             check the manifest
   schema               print the manifest's JSON Schema
@@ -79,7 +82,7 @@ export async function main(argv: string[], cli: CliContext): Promise<number> {
     return 0;
   }
   if (command === '--version') {
-    cli.stdout('bottle 0.1.0\n');
+    cli.stdout(`bottle ${packageVersion()}\n`);
     return 0;
   }
   const load = COMMANDS[command];

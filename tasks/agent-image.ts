@@ -1,4 +1,4 @@
-/** The agent image (images/agent): git, curl, CA store, Node and the real Claude Code. */
+/** The agent image (images/agent): git, curl, CA store, Node and the real Claude Code, for the engine's platform (lib/images/platform.ts). */
 import { IMAGE_BUILD } from '../lib/limits/names.js';
 import { imageInputs } from '../lib/images/ours.js';
 import { baseImage } from './base-image.js';

@@ -21,8 +21,9 @@ export async function imageExists(name: string, options: OpOptions = {}): Promis
   }
 }
 
-export async function pullImage(name: string, options: OpOptions): Promise<void> {
-  await follow(`docker pull ${name}`, () => docker().pull(name, abortOn(options.signal)), options);
+/** `resend`: 'if-unsent' for a pull that tries a registry (an answer of failure, a 500, is not worth repeating). */
+export async function pullImage(name: string, options: OpOptions, resend: Resend = 'yes'): Promise<void> {
+  await follow(`docker pull ${name}`, () => docker().pull(name, abortOn(options.signal)), options, resend);
 }
 
 /** A rootfs tar (stream) as image `tag`, with `changes` (Dockerfile lines such as `CMD ["bash"]`). */

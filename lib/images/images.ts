@@ -9,6 +9,7 @@ import { baseImageName, ensureBaseImage, imageExists } from './base-image.js';
 import { buildImage, imageTag } from './build-image.js';
 import { ensureClaudeCode } from './claude-code.js';
 import { imageBuild, type OurImage } from './ours.js';
+import { enginePlatform } from './platform.js';
 
 export interface Images {
   /** The base our images build FROM. */
@@ -22,7 +23,12 @@ export function builtImages(cacheDir: string): Images {
   return {
     base: (options) => ensureBaseImage(cacheDir, options),
     ours: async (name, base, options) => {
-      const claudeCode = name === 'agent' ? await ensureClaudeCode(cacheDir, options) : '';
+      if (name !== 'agent') return buildImage(await imageBuild(name, base), cacheDir, options);
+      // Built already: no Claude Code install needed.
+      const tag = await imageTag(await imageBuild(name, base));
+      if (await imageExists(tag, options)) return tag;
+      // Claude Code for the platform of the engine that builds the image (this scope's), not the host's.
+      const claudeCode = await ensureClaudeCode(cacheDir, await enginePlatform(options), options);
       return buildImage(await imageBuild(name, base, claudeCode), cacheDir, options);
     },
     exists: imageExists,

@@ -22,6 +22,11 @@ export function packageRoot(): string {
   }
 }
 
+/** The package's version, from its package.json (what `bottle --version` says). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** `BOTTLE_CACHE_DIR`, else `$XDG_CACHE_HOME/bottle`, else `~/.cache/bottle`. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.BOTTLE_CACHE_DIR) return resolve(env.BOTTLE_CACHE_DIR);

@@ -23,7 +23,7 @@ afterEach(() => c.cleanup());
 describe('bottle CLI errors', () => {
   it('names an unknown command and lists the commands', async () => {
     expect(await cli('upp')).toBe(2);
-    expect(c.err).toBe('bottle: unknown command "upp"; commands: up, down, stop, start, status, ls, task, graph, exec, cp, port, claude, attach, git, inbox, answer, logs, allow, deny, doctor, hosts, validate, schema\n');
+    expect(c.err).toBe('bottle: unknown command "upp"; commands: up, down, stop, start, status, ls, task, graph, exec, cp, port, claude, attach, git, inbox, answer, logs, allow, deny, doctor, check, hosts, validate, schema\n');
   });
 
   it('says how to call git, inbox and answer when they are called wrong, and on bottles that are not up', async () => {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inProcessCli, type InProcessCli } from '../helpers/in-process-cli.js';
 
-const COMMANDS = ['up', 'down', 'stop', 'start', 'status', 'ls', 'task', 'graph', 'exec', 'cp', 'port', 'claude', 'attach', 'git', 'inbox', 'answer', 'logs', 'allow', 'deny', 'doctor', 'hosts', 'validate', 'schema'];
+const COMMANDS = ['up', 'down', 'stop', 'start', 'status', 'ls', 'task', 'graph', 'exec', 'cp', 'port', 'claude', 'attach', 'git', 'inbox', 'answer', 'logs', 'allow', 'deny', 'doctor', 'check', 'hosts', 'validate', 'schema'];
 
 let c: InProcessCli;
 beforeEach(async () => {
