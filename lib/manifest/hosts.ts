@@ -34,6 +34,8 @@ export function dockerUrlProblem(docker: string): string | undefined {
   if (url.protocol !== 'tcp:' && url.protocol !== 'ssh:') return wrong;
   if (!url.hostname) return wrong;
   if (url.pathname !== '' && url.pathname !== '/') return wrong;
+  // It would be kept in every bottle's plan.json and shown wherever the host is named.
+  if (url.password !== '') return `a password in ${url.protocol}// is not kept: remove it and give the key to ssh-agent (or use a Docker context)`;
   return undefined;
 }
 

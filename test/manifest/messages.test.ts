@@ -88,6 +88,12 @@ const CASES: [string, unknown, string, string][] = [
     'hosts.b.docker',
     'expected unix:///path, tcp://host:port (with tls: { ca, cert, key }) or ssh://user@host[:port], got "http://10.0.0.2:2376"; for a Docker context, write context: NAME instead',
   ],
+  [
+    'a password in an ssh URL',
+    { hosts: { b: { docker: 'ssh://ops:hunter22@b.example' } }, ...withBottle({}) },
+    'hosts.b.docker',
+    'a password in ssh:// is not kept: remove it and give the key to ssh-agent (or use a Docker context)',
+  ],
   ['a budget of 0 bottles', { hosts: { b: { docker: 'ssh://ops@b', bottles: 0 } }, ...withBottle({}) }, 'hosts.b.bottles', 'expected a number of at least 1, got 0'],
   ['a budget of 1.5 bottles', { hosts: { b: { docker: 'ssh://ops@b', bottles: 1.5 } }, ...withBottle({}) }, 'hosts.b.bottles', 'expected an integer, got number (1.5)'],
   [
