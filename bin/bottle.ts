@@ -29,5 +29,10 @@ const code = await main(process.argv.slice(2), {
   ...(process.stdout.rows ? { rows: process.stdout.rows } : {}),
 });
 process.exitCode = code;
-// A call to an engine that went silent (a cut link) can hold a socket open for minutes after its run gave up on it.
-setTimeout(() => process.exit(code), 2000).unref();
+// A call to an engine that went silent (a cut link) can hold a socket open for minutes after its run gave up on
+// it: exit anyway once what was written has reached stdout and stderr (pipes are asynchronous on macOS).
+const exitOnceFlushed = (): void => {
+  if (process.stdout.writableLength + process.stderr.writableLength > 0) setTimeout(exitOnceFlushed, 200).unref();
+  else process.exit(code);
+};
+setTimeout(exitOnceFlushed, 2000).unref();

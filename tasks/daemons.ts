@@ -6,9 +6,11 @@
  * ca task asks for it through the proxy), the git gate (serving the gate
  * repository) and supervise (the agent's MCP server; its messages in the
  * bottle's state dir). Their configs are lib/provision/bundle-configs.ts's.
- * The bundle is hardened: not root, a read-only root filesystem, its logs,
- * the gate repository and the messages the only writable host paths, memory
- * and process limits. On an engine that cannot mount this host's paths, the
+ * The bundle is hardened: not root (on a rootless engine, the engine's root,
+ * which is bottle's own user there and nothing more: its other ids cannot
+ * open the user's directories), a read-only root filesystem, its logs, the
+ * gate repository and the messages the only writable host paths, memory and
+ * process limits. On an engine that cannot mount this host's paths, the
  * four directories are volumes kept in step with the host's
  * (lib/provision/bundle-sync.ts).
  */
@@ -88,9 +90,11 @@ export const daemons = bottleTask({
       { host: files.gateDir, guest: BUNDLE_PATHS.git, readonly: false },
       { host: files.superviseDir, guest: BUNDLE_PATHS.supervise, readonly: false },
     ];
+    // The bottle's user as the bundle sees its mounts: on a rootless engine that is the engine's root, not the same uid.
+    const mountUser = backend.sharesHostPaths ? await backend.hostUserInGuest?.(op(io)) : undefined;
     const spec = {
       image,
-      user: bundleUser(),
+      user: mountUser ?? bundleUser(),
       memoryMiB: BUNDLE_MEMORY_MIB,
       pids: BUNDLE_PIDS,
       readOnlyRoot: true,

@@ -157,6 +157,13 @@ export interface Backend {
    * the host's (lib/provision/bundle-sync.ts).
    */
   readonly sharesHostPaths: boolean;
+  /**
+   * The guest user (`uid:gid`) that is this process's user on a machine's
+   * `mounts`, where guest ids are not the host's: a rootless Docker Engine's
+   * root ('0:0'; its other ids are subordinate ids that cannot open the
+   * user's private directories). Undefined, or absent: the same ids.
+   */
+  hostUserInGuest?(options?: OpOptions): Promise<string | undefined>;
   /** The subnets its networks hold now; `ownNetworks` maps network names to the bottles they are. */
   subnetsInUse(ownNetworks: ReadonlySet<string>, options?: OpOptions): Promise<SubnetsInUse>;
   bundleAddress(network: NetworkSpec, bundle: string): BundleAddress;

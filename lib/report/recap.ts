@@ -46,15 +46,18 @@ function outcomeOf(counts: Record<EndStatus, number>): Outcome {
 
 export function recapLines(result: RunResult, recap: RecapContext): string[] {
   const byBottle = new Map<string, Record<EndStatus, number>>();
-  const failures: string[] = [];
+  const failed: { item: string; line: string }[] = [];
   for (const node of result.nodes.values()) {
     let counts = byBottle.get(node.item);
     if (!counts) byBottle.set(node.item, (counts = emptyCounts()));
     counts[node.status]++;
     if (node.status === 'failed') {
-      failures.push(`  ${itemLabel(node.item)} ${node.task}: ${terminalText(node.record.error?.message ?? 'failed')}\n    log: ${recap.logPath(node.item, node.task)}`);
+      failed.push({ item: node.item, line: `  ${itemLabel(node.item)} ${node.task}: ${terminalText(node.record.error?.message ?? 'failed')}\n    log: ${recap.logPath(node.item, node.task)}` });
     }
   }
+  // In the order the bottles are listed, whichever failed first.
+  const order = [...byBottle.keys()];
+  const failures = failed.sort((a, b) => order.indexOf(a.item) - order.indexOf(b.item)).map((f) => f.line);
   const bottles = [...byBottle.keys()].filter((item) => item !== RUN_ITEM).length;
   const head = `Recap: ${result.status} in ${(result.durationMs / 1000).toFixed(1)}s`;
   const lines = bottles <= LISTED ? itemLines([...byBottle]) : batchLines(byBottle);

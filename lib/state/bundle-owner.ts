@@ -2,8 +2,10 @@
  * Who the bundle runs as: never root. Where bottle itself is not root, the
  * bundle runs as bottle's own user, which owns the bundle's config and log
  * directories already; where bottle is root, as an unprivileged id of its own
- * (65532, "nonroot"), and those directories are handed to it. It does not
- * start anything.
+ * (65532, "nonroot"), and those directories are handed to it. These are
+ * host ids: on a rootless Docker Engine the bundle's container user is the
+ * engine's root, which is this same user (Backend.hostUserInGuest). It does
+ * not start anything.
  */
 import { chown, readdir } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -11,7 +11,6 @@
  * Everything the test changes (the user, its group, the docker group, the
  * socket's group and mode) is put back in afterAll.
  */
-import { execa } from 'execa';
 import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -21,12 +20,11 @@ import { dockerEndpoint } from '../../lib/docker/endpoint.js';
 import { ensureBaseImage } from '../../lib/images/base-image.js';
 import { builtImages } from '../../lib/images/images.js';
 import { cacheDir } from '../../lib/images/paths.js';
-import { BOTTLE } from '../helpers/cli.js';
+import { bottleAs, must, mustReadBottle, sh, type Run } from '../helpers/as-user.js';
 import { dockerOut, labelled } from '../helpers/docker.js';
 
 const isRoot = process.getuid?.() === 0;
 const socket = isRoot ? dockerEndpoint().socketPath : undefined;
-const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const user = `bottle-nr-${Math.random().toString(16).slice(2, 8)}`;
 let work: string;
@@ -44,34 +42,9 @@ let up: Run;
 let slug: string;
 let plan: { machine: string; bundle: string; network: { name: string } };
 
-interface Run {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function sh(file: string, args: string[]): Promise<Run> {
-  const r = await execa(file, args, { reject: false, stdin: 'ignore', env: { PATH: SYSTEM_PATH }, extendEnv: false });
-  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
-
-async function must(file: string, args: string[]): Promise<Run> {
-  const r = await sh(file, args);
-  if (r.exitCode !== 0) throw new Error(`${file} ${args.join(' ')}: exit ${r.exitCode}: ${r.stderr}`);
-  return r;
-}
-
 /** The built `bottle` as the test's user, in its project, with only the environment a login of it would have. */
-async function asUser(args: string[]): Promise<Run> {
-  const env = Object.entries(userEnv).map(([k, v]) => `${k}=${v}`);
-  const r = await execa('runuser', ['-u', user, '--', '/usr/bin/env', '-i', ...env, process.execPath, BOTTLE, ...args], {
-    cwd: project,
-    reject: false,
-    stdin: 'ignore',
-    env: { PATH: SYSTEM_PATH },
-    extendEnv: false,
-  });
-  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+function asUser(args: string[]): Promise<Run> {
+  return bottleAs(user, userEnv, project, args);
 }
 
 /** The up of beforeAll worked (else every later test would fail on its missing plan, not on why). */
@@ -144,8 +117,7 @@ beforeAll(async () => {
     // The system socket is what a user in the docker group reaches with no setting; any other is named.
     ...(socket === '/var/run/docker.sock' ? {} : { DOCKER_HOST: `unix://${socket}` }),
   };
-  const readable = await sh('runuser', ['-u', user, '--', 'test', '-r', BOTTLE]);
-  if (readable.exitCode !== 0) throw new Error(`${user} cannot read ${BOTTLE}: the test needs the checkout readable by other users`);
+  await mustReadBottle(user);
 
   up = await asUser(['up', '--progress', 'json']);
   const start = up.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.type === 'run-start');

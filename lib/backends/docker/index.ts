@@ -11,6 +11,8 @@
  * DNS), and the pool is what the proxy refuses besides the private ranges.
  * On an engine not the process's, a machine's image is sent from the
  * process's engine first when that engine lacks it (ship-image.ts).
+ * On a rootless engine, the user's own id in a container is root
+ * (rootless.ts): what mounts the user's directories runs as that.
  * It does not pick the engine of a bottle.
  */
 import { withEngine } from '../../docker/client.js';
@@ -29,6 +31,7 @@ import { dockerFiles } from './files.js';
 import { createInventory } from './inventory.js';
 import { removeVolumesLabelled } from './volumes.js';
 import { labelledObjects } from './labelled.js';
+import { hostUserInGuest } from './rootless.js';
 import { resumeContainer, stopContainer } from './stop-resume.js';
 import { ensureNetworks, networksExist, removeNetworks, subnetOf } from './networks.js';
 import { dockerSubnets } from './subnets.js';
@@ -48,6 +51,7 @@ export function createDockerBackend(endpoint?: Endpoint): Backend {
     get sharesHostPaths() {
       return onUnixSocket(endpoint);
     },
+    hostUserInGuest: (options = {}) => hostUserInGuest(options),
     subnetsInUse: (own, options) => dockerSubnets(own, inventory, options),
     bundleAddress: (network, bundle) => ({ ip: hostIn(subnetOf(network), 2), host: bundle }),
     reservedRanges: (pool) => [pool],
