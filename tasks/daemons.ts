@@ -104,6 +104,8 @@ export const daemons = bottleTask({
       ...(backend.sharesHostPaths ? { mounts } : { volumes: bundleVolumes(plan) }),
     };
     const networkId = io.needs.network.id;
+    // An attempt after one that found the shared egress network gone (NETWORK_GONE: another run's `down` removed it) makes it again.
+    if (io.attempt > 1) await backend.ensureNetwork(plan.network, op(io));
     // A new bundle says it listens by writing ready.json where we see it: no probe runs in it while it boots.
     await rm(files.ready, { force: true });
     const info = await backend.startMachine(

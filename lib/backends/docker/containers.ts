@@ -11,7 +11,7 @@
  */
 import type Docker from 'dockerode';
 import { TaskError } from '../../engine/index.js';
-import { abortOn, call, docker, effect, isNotFound, statusOf } from '../../docker/client.js';
+import { abortOn, call, docker, effect, isNotFound, saidBy, statusOf } from '../../docker/client.js';
 import type { EnsureImage } from '../../docker/ship-image.js';
 import { createContainer } from './create-container.js';
 import { ensureVolumes } from './volumes.js';
@@ -29,7 +29,14 @@ export function startContainer(spec: MachineSpec, inventory: Inventory, putAll: 
   const start = async () => {
     options.log?.(`start ${spec.name}`);
     // 304: running already (a start whose answer was lost, sent again).
-    await effect(`docker start ${spec.name}`, () => container.start(abortOn(options.signal)), (e) => statusOf(e) === 304, options);
+    await effect(`docker start ${spec.name}`, () => container.start(abortOn(options.signal)), (e) => statusOf(e) === 304, options).catch(async (error: unknown) => {
+      const gone = goneExtraNetwork(spec, error);
+      if (!gone) throw error;
+      // It names a network that is no more: made anew, with the network, on the next attempt.
+      await effect(`docker rm ${spec.name}`, () => container.remove({ force: true, ...abortOn(options.signal) }), isNotFound, options);
+      inventory.setContainer(spec.name, undefined);
+      throw networkGone(gone, inventory, error);
+    });
   };
   return reuseOrRecreate(spec, {
     async find() {
@@ -51,7 +58,9 @@ export function startContainer(spec: MachineSpec, inventory: Inventory, putAll: 
       if (!made.reused) {
         // Connecting a container that never ran only sets its config: sent twice, it is connected once.
         for (const net of spec.extraNetworks ?? []) {
-          await call(`docker network connect ${net.name} ${spec.name}`, () => docker().getNetwork(net.name).connect({ Container: spec.name, ...abortOn(options.signal) }), options);
+          await call(`docker network connect ${net.name} ${spec.name}`, () => docker().getNetwork(net.name).connect({ Container: spec.name, ...abortOn(options.signal) }), options).catch((error: unknown) => {
+            throw isNotFound(error) ? networkGone(net.name, inventory, error) : error;
+          });
         }
         const read: ReadMachineFile = (path, maxBytes) => readRegularFile(spec.name, path, maxBytes, options.signal);
         const files = (await spec.initialFiles?.(read)) ?? [];
@@ -62,6 +71,23 @@ export function startContainer(spec: MachineSpec, inventory: Inventory, putAll: 
       return made;
     },
   });
+}
+
+/** The extra network (the shared egress one) a 404 says is missing, if it is one of the spec's. */
+function goneExtraNetwork(spec: MachineSpec, error: unknown): string | undefined {
+  if (!isNotFound(error)) return undefined;
+  const said = saidBy(error);
+  return spec.extraNetworks?.map((n) => n.name).find((name) => said.includes(`network ${name} not found`));
+}
+
+/**
+ * A network removed since it was made (another run's `down` of the last
+ * bundle on the shared egress network): forgotten by the inventory, so the
+ * next attempt (the daemons task's retry ensures the networks) makes it again.
+ */
+function networkGone(name: string, inventory: Inventory, cause: unknown): TaskError {
+  inventory.setNetwork(name, undefined);
+  return new TaskError(`the network ${name} is gone (${saidBy(cause)}); it is made again on the next attempt`, { code: 'NETWORK_GONE', transient: true, cause });
 }
 
 /** What is always set: nothing the tasks need is lost (they write files as their owner, never as a privileged root). */
