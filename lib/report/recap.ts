@@ -45,19 +45,22 @@ function outcomeOf(counts: Record<EndStatus, number>): Outcome {
 }
 
 export function recapLines(result: RunResult, recap: RecapContext): string[] {
-  const byBottle = new Map<string, Record<EndStatus, number>>();
-  const failed: { item: string; line: string }[] = [];
+  const counted = new Map<string, Record<EndStatus, number>>();
+  const failedIn = new Map<string, string[]>();
   for (const node of result.nodes.values()) {
-    let counts = byBottle.get(node.item);
-    if (!counts) byBottle.set(node.item, (counts = emptyCounts()));
+    let counts = counted.get(node.item);
+    if (!counts) counted.set(node.item, (counts = emptyCounts()));
     counts[node.status]++;
     if (node.status === 'failed') {
-      failed.push({ item: node.item, line: `  ${itemLabel(node.item)} ${node.task}: ${terminalText(node.record.error?.message ?? 'failed')}\n    log: ${recap.logPath(node.item, node.task)}` });
+      const line = `  ${itemLabel(node.item)} ${node.task}: ${terminalText(node.record.error?.message ?? 'failed')}\n    log: ${recap.logPath(node.item, node.task)}`;
+      failedIn.set(node.item, [...(failedIn.get(node.item) ?? []), line]);
     }
   }
-  // In the order the bottles are listed, whichever failed first.
-  const order = [...byBottle.keys()];
-  const failures = failed.sort((a, b) => order.indexOf(a.item) - order.indexOf(b.item)).map((f) => f.line);
+  // The bottles in their natural order (agent-2 before agent-10), whichever ended first, so a recap reads the same run after run; the images stay where they came.
+  const bottlesSorted = [...counted.keys()].filter((item) => item !== RUN_ITEM).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const order = [...counted.keys()].map((item) => (item === RUN_ITEM ? item : bottlesSorted.shift()!));
+  const byBottle = new Map(order.map((item) => [item, counted.get(item)!]));
+  const failures = order.flatMap((item) => failedIn.get(item) ?? []);
   const bottles = [...byBottle.keys()].filter((item) => item !== RUN_ITEM).length;
   const head = `Recap: ${result.status} in ${(result.durationMs / 1000).toFixed(1)}s`;
   const lines = bottles <= LISTED ? itemLines([...byBottle]) : batchLines(byBottle);

@@ -31,6 +31,15 @@ describe('the recap', () => {
     expect(lines.join('\n')).not.toMatch(RAW_CONTROL);
   });
 
+  it('reads the same whichever bottle ended first: bottles and failures in their natural order', () => {
+    const statuses = (b: string) => (b === 'agent-3-ab12c' ? failedAt(3) : b === 'agent-10-ab12c' ? failedAt(6) : all('done'));
+    const inOrder = run(names(12), statuses);
+    const reversed = { ...inOrder, nodes: new Map([...inOrder.nodes].reverse()) };
+    const lines = recapLines(reversed, recap);
+    expect(lines).toEqual(recapLines(inOrder, recap));
+    expect(lines.filter((l) => / broke in /.test(l)).map((l) => l.trim().split(' ')[0])).toEqual(['agent-3-ab12c', 'agent-10-ab12c']);
+  });
+
   it(`lists each bottle while there are at most ${LISTED}`, () => {
     const lines = recapLines(run(names(LISTED), (b) => (b === 'agent-2-ab12c' ? failedAt(3) : all('done'))), recap);
     expect(lines).toHaveLength(1 + 1 + LISTED + 2); // the head, the images, each bottle, "Failures:" and the one failure

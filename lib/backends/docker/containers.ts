@@ -56,21 +56,31 @@ export function startContainer(spec: MachineSpec, inventory: Inventory, putAll: 
       options.log?.(`create ${spec.name} from ${spec.image}`);
       const made = await createContainer(spec, createBody(spec), options).catch(explainStorageOpt(spec));
       if (!made.reused) {
-        // Connecting a container that never ran only sets its config: sent twice, it is connected once.
-        for (const net of spec.extraNetworks ?? []) {
-          await call(`docker network connect ${net.name} ${spec.name}`, () => docker().getNetwork(net.name).connect({ Container: spec.name, ...abortOn(options.signal) }), options).catch((error: unknown) => {
-            throw isNotFound(error) ? networkGone(net.name, inventory, error) : error;
-          });
-        }
-        const read: ReadMachineFile = (path, maxBytes) => readRegularFile(spec.name, path, maxBytes, options.signal);
-        const files = (await spec.initialFiles?.(read)) ?? [];
-        if (files.length > 0) await putAll(spec.name, files, options, spec.readOnlyRoot);
+        await fillNew().catch(async (error: unknown) => {
+          // Never started, so nothing of value: removed, so the next attempt makes it whole (one Docker cannot read stays so).
+          await effect(`docker rm ${spec.name}`, () => container.remove({ force: true }), isNotFound, {}).catch(() => undefined);
+          inventory.setContainer(spec.name, undefined);
+          throw error;
+        });
       }
       await start();
       inventory.setContainer(spec.name, { id: made.id, running: true, labels: machineLabels(spec), image: spec.image, neverStarted: false });
       return made;
     },
   });
+
+  /** What a new container gets before its first start: its extra networks and its files. */
+  async function fillNew(): Promise<void> {
+    // Connecting a container that never ran only sets its config: sent twice, it is connected once.
+    for (const net of spec.extraNetworks ?? []) {
+      await call(`docker network connect ${net.name} ${spec.name}`, () => docker().getNetwork(net.name).connect({ Container: spec.name, ...abortOn(options.signal) }), options).catch((error: unknown) => {
+        throw isNotFound(error) ? networkGone(net.name, inventory, error) : error;
+      });
+    }
+    const read: ReadMachineFile = (path, maxBytes) => readRegularFile(spec.name, path, maxBytes, options.signal);
+    const files = (await spec.initialFiles?.(read)) ?? [];
+    if (files.length > 0) await putAll(spec.name, files, options, spec.readOnlyRoot);
+  }
 }
 
 /** The extra network (the shared egress one) a 404 says is missing, if it is one of the spec's. */
