@@ -93,7 +93,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     ...(options.onlyHosts && { only: options.onlyHosts }),
   });
   const kept = instances.map((_, n) => slugs[n]!).filter((slug) => !placement.notStarted.has(slug) && !placement.elsewhere.has(slug));
-  const subnets = options.withSubnets ? await gatherSubnets(instances.filter((_, n) => kept.includes(slugs[n]!)), kept, kindOf, backends, placement, stateRoot) : undefined;
+  const subnets = options.withSubnets ? await gatherSubnets(instances.filter((_, n) => kept.includes(slugs[n]!)), kept, kindOf, backends, placement) : undefined;
   const planned = byHost(buildPlans({
     loaded,
     agents: instances.filter((_, n) => kept.includes(slugs[n]!)),

@@ -6,17 +6,15 @@
  * on it (their agent containers) against its budget. Exit 0 when every host
  * answers, 1 otherwise. It changes nothing and places nothing.
  */
-import { ROLE_LABEL, STATE_ROOT_LABEL } from '../../lib/backends/labels.js';
-import { probeEngine } from '../../lib/docker/engine-probe.js';
 import { loadManifest } from '../../lib/manifest/load.js';
 import type { Host } from '../../lib/manifest/types.js';
 import { textTable } from '../../lib/report/text-table.js';
 import { terminalText } from '../../lib/report/terminal-text.js';
 import { MANIFEST_OPTIONS, type CliContext } from '../context.js';
-import { endpointOfManifestHost, shownEndpoint, writtenEndpoint } from '../../lib/hosts/host-endpoints.js';
+import { shownEndpoint, writtenEndpoint } from '../../lib/hosts/host-endpoints.js';
 import { noPositionals, parse } from '../parse.js';
 import { stateRootOf } from '../state-root.js';
-import { HOST_TIMEOUT_MS } from '../../lib/hosts/place-run.js';
+import { askHost, HOST_TIMEOUT_MS } from '../../lib/hosts/ask-host.js';
 
 
 export const HOSTS_HELP = `Usage: bottle hosts [--json] [-f FILE] [--state-dir DIR]
@@ -52,14 +50,8 @@ export interface HostReport {
 
 async function reportOf(host: Host, root: string, cli: CliContext): Promise<HostReport> {
   const budget = host.bottles !== undefined ? { budget: host.bottles } : {};
-  let endpoint;
-  try {
-    endpoint = endpointOfManifestHost(host, cli.env);
-  } catch (error) {
-    return { name: host.name, endpoint: writtenEndpoint(host), reachable: false, error: (error as Error).message, bottles: 0, ...budget };
-  }
-  const probe = await probeEngine(endpoint, { labels: [`${ROLE_LABEL}=agent`, `${STATE_ROOT_LABEL}=${root}`], timeoutMs: HOST_TIMEOUT_MS, signal: cli.signal });
-  const base = { name: host.name, endpoint: shownEndpoint(endpoint) };
+  const { endpoint, probe } = await askHost(host, root, cli.env, cli.signal);
+  const base = { name: host.name, endpoint: endpoint ? shownEndpoint(endpoint) : writtenEndpoint(host) };
   if (!probe.reachable) return { ...base, reachable: false, error: probe.error, bottles: 0, ...budget };
   const { version, os, arch, cpus, memoryBytes, labelled } = probe;
   return { ...base, reachable: true, version, os, arch, cpus, memoryBytes, bottles: labelled, ...budget };

@@ -34,6 +34,11 @@ export function isRemote(host: PlacedHost | undefined): host is PlacedHost {
   return host !== undefined && host.engine.kind !== 'local';
 }
 
+/** Which engine a host is, as a key (a manifest's name for it aside): the process's engine is `local`. */
+export function engineKey(host: PlacedHost | undefined): string {
+  return isRemote(host) ? JSON.stringify(host.engine) : 'local';
+}
+
 /** Where a plan's machines are, as a key: plans with the same key share a backend (kind and engine). */
 export function whereKey(plan: Pick<BottlePlan, 'backend' | 'host'>): string {
   return isRemote(plan.host) ? `${plan.backend} on host ${plan.host.name} ${JSON.stringify(plan.host.engine)}` : plan.backend;

@@ -7,17 +7,13 @@
  * not started. A host is known by its engine, not its name, so two
  * manifests sharing an engine share its budget.
  */
-import { ROLE_LABEL, STATE_ROOT_LABEL } from '../backends/labels.js';
-import { probeEngine } from '../docker/engine-probe.js';
 import { isSuccess } from '../engine/index.js';
 import type { Host, LoadedManifest } from '../manifest/types.js';
 import { knownBottles, type KnownBottle } from '../plan/known-bottles.js';
 import type { BottlePlan, PlacedHost } from '../plan/types.js';
-import { endpointOfManifestHost } from './host-endpoints.js';
+import { askHost } from './ask-host.js';
+import { engineKey } from './backend-of-plan.js';
 import { placeBottles, type BottleToPlace } from './placement.js';
-
-/** How long a host may take to answer before it is called unreachable. */
-export const HOST_TIMEOUT_MS = 5000;
 
 export interface RunToPlace {
   loaded: LoadedManifest;
@@ -43,6 +39,8 @@ export interface RunPlacement {
   unreachable: Map<string, string>;
   /** By slug: the plan of a bottle moved to another host (--reschedule), as it was on the host it leaves. */
   moved: Map<string, BottlePlan>;
+  /** What the state root knew of its bottles when the run was placed (their plan.json and record). */
+  known: KnownBottle[];
 }
 
 export async function placeRun(run: RunToPlace): Promise<RunPlacement> {
@@ -69,7 +67,7 @@ export async function placeRun(run: RunToPlace): Promise<RunPlacement> {
   });
   const only = run.only ? new Set(run.only) : undefined;
   const placed = placeBottles({ hosts, placement: manifest.placement, bottles: toPlace, others, unreachable, ...(only && { only }) });
-  const result: RunPlacement = { hostOf: new Map(), notStarted: new Map(), elsewhere: new Set(), unreachable, moved: new Map() };
+  const result: RunPlacement = { hostOf: new Map(), notStarted: new Map(), elsewhere: new Set(), unreachable, moved: new Map(), known };
   docker.forEach((b, i) => {
     const p = placed[i]!;
     if ('error' in p) result.notStarted.set(b.slug, p.error);
@@ -87,21 +85,13 @@ function placedHost(host: Host): PlacedHost {
 
 /** The manifest's host on the engine a plan names (absent: the local engine), if any. */
 function hostMatching(hosts: readonly Host[], placed: PlacedHost | undefined): Host | undefined {
-  const engine = JSON.stringify(placed?.engine ?? { kind: 'local' });
-  return hosts.find((h) => JSON.stringify(h.engine) === engine);
+  return hosts.find((h) => engineKey(h) === engineKey(placed));
 }
 
 async function unreachableHosts(hosts: readonly Host[], run: RunToPlace): Promise<Map<string, string>> {
-  const labels = [`${ROLE_LABEL}=agent`, `${STATE_ROOT_LABEL}=${run.stateRoot}`];
   const answers = await Promise.all(
     hosts.map(async (host): Promise<[string, string | undefined]> => {
-      let endpoint;
-      try {
-        endpoint = endpointOfManifestHost(host, run.env);
-      } catch (error) {
-        return [host.name, (error as Error).message];
-      }
-      const probe = await probeEngine(endpoint, { labels, timeoutMs: HOST_TIMEOUT_MS, ...(run.signal && { signal: run.signal }) });
+      const { probe } = await askHost(host, run.stateRoot, run.env, run.signal);
       return [host.name, probe.reachable ? undefined : probe.error];
     }),
   );

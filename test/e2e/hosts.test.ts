@@ -10,7 +10,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOST_TIMEOUT_MS } from '../../lib/hosts/place-run.js';
+import { HOST_TIMEOUT_MS } from '../../lib/hosts/ask-host.js';
 import { bottle } from '../helpers/cli.js';
 import { startTlsAndPlainEngines, type TestEngine } from '../helpers/engine-in-netns.js';
 

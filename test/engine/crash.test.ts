@@ -20,6 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RUN_ITEM, isSuccess, type ItemRecord } from '../../lib/engine/index.js';
 import { readRecord } from '../../lib/state/record-file.js';
 import { BOTTLE_TASK_IDS, ITEMS, RUN_TASK_IDS } from '../fixtures/crash-child.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../fixtures/crash-child.ts', import.meta.url));
@@ -31,18 +32,6 @@ const RECOVER_EVERY = 4;
 /** Kill this long (uniform) after the child says STARTED; a full run lasts ~250-330 ms after it. */
 const MAX_KILL_DELAY_MS = 120;
 const MIN_MID_RUN_KILLS = 8;
-
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EXPECTED: ReadonlyMap<string, readonly string[]> = new Map([
   [RUN_ITEM, RUN_TASK_IDS],
@@ -169,7 +158,7 @@ describe('crash safety of records', () => {
     `survives SIGKILL at ${KILLS} random points and a re-run completes (seed ${SEED})`,
     async () => {
       const root = await mkdtemp(join(tmpdir(), 'bottle-crash-'));
-      const random = mulberry32(SEED);
+      const random = seededRandom(SEED);
       const log: string[] = [];
       let midRun = 0;
       try {

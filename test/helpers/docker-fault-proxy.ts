@@ -24,6 +24,7 @@ import { connect, type Socket } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from './seeded-random.js';
 
 export type FaultKind = '500' | '503' | '409' | 'drop' | 'lost-answer';
 export const FAULT_KINDS: readonly FaultKind[] = ['500', '503', '409', 'drop', 'lost-answer'];
@@ -70,18 +71,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32: a small seeded generator, so a run's faults can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const BUSY_500 = 'context deadline exceeded';
 const BUSY_503 = 'connection error: desc = "transport: Error while dialing: dial unix:///run/containerd/containerd.sock: timeout": unavailable';
 
@@ -97,7 +86,7 @@ function passingConflict(method: string, path: string): string | undefined {
 export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<FaultProxy> {
   const target = options.target ?? '/var/run/docker.sock';
   const kinds = options.kinds ?? FAULT_KINDS;
-  const random = seeded(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   let rate = options.rate ?? 0;
   const dir = await mkdtemp(join(tmpdir(), 'bottle-fault-proxy-'));
   const socketPath = join(dir, 'docker.sock');
